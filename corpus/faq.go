@@ -1,0 +1,141 @@
+package corpus
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// faqFile is the schema of an FAQ file (.yaml or .yml). Top-level title,
+// url, source, published and entity lists are defaults for every entry.
+type faqFile struct {
+	frontMatter `yaml:",inline"`
+	Entries     []yaml.Node `yaml:"entries"`
+}
+
+type faqEntry struct {
+	ID          string `yaml:"id"`
+	Question    string `yaml:"question"`
+	Answer      string `yaml:"answer"`
+	frontMatter `yaml:",inline"`
+}
+
+func loadFAQ(name string, data []byte) ([]Document, error) {
+	if err := checkText(data); err != nil {
+		return nil, err
+	}
+	var f faqFile
+	if err := yaml.Unmarshal(data, &f); err != nil {
+		return nil, yamlError(err, 0)
+	}
+	if len(f.Entries) == 0 {
+		return nil, errors.New("no entries: an FAQ file needs a list under \"entries:\" with question and answer")
+	}
+	defaults := Document{}
+	if err := f.frontMatter.apply(&defaults); err != nil {
+		return nil, err
+	}
+	seen := map[string]int{}
+	docs := make([]Document, 0, len(f.Entries))
+	for i := range f.Entries {
+		node := &f.Entries[i]
+		var e faqEntry
+		if err := node.Decode(&e); err != nil {
+			return nil, yamlError(err, 0)
+		}
+		e.Question, e.Answer = strings.TrimSpace(e.Question), strings.TrimSpace(e.Answer)
+		if e.Question == "" || e.Answer == "" {
+			return nil, &lineError{node.Line, fmt.Errorf("entry %d needs both a question and an answer", i+1)}
+		}
+		id := strings.TrimSpace(e.ID)
+		if id == "" {
+			id = fmt.Sprint(i + 1)
+		}
+		if prev, ok := seen[id]; ok {
+			return nil, &lineError{node.Line, fmt.Errorf("entry id %q is used twice (first at line %d)", id, prev)}
+		}
+		seen[id] = node.Line
+		d := defaults
+		if err := e.frontMatter.apply(&d); err != nil {
+			return nil, &lineError{node.Line, err}
+		}
+		d.ID, d.Kind, d.Question, d.Body = name+"#"+id, KindFAQ, e.Question, e.Answer
+		d.Title = e.Question
+		fill := func(v *string, def string) {
+			if *v == "" {
+				*v = def
+			}
+		}
+		fill(&d.URL, defaults.URL)
+		fill(&d.Source, defaults.Source)
+		fill(&d.Published, defaults.Published)
+		for _, l := range []struct {
+			v   *[]string
+			def []string
+		}{
+			{&d.Sectors, defaults.Sectors}, {&d.Companies, defaults.Companies}, {&d.Policies, defaults.Policies}, {&d.Tags, defaults.Tags},
+		} {
+			if len(*l.v) == 0 {
+				*l.v = l.def
+			}
+		}
+		docs = append(docs, d)
+	}
+	return docs, nil
+}
+
+// ParseEntities reads an entities.yaml file: a list under "entities:" of
+// entities with name, kind, aliases, description and related names. Names
+// and aliases must be unique across entities, and related names must exist.
+func ParseEntities(data []byte) ([]Entity, error) {
+	if err := checkText(data); err != nil {
+		return nil, err
+	}
+	var f struct {
+		Entities []yaml.Node `yaml:"entities"`
+	}
+	if err := yaml.Unmarshal(data, &f); err != nil {
+		return nil, yamlError(err, 0)
+	}
+	owner := map[string]string{}
+	ents := make([]Entity, 0, len(f.Entities))
+	lines := make([]int, 0, len(f.Entities))
+	for i := range f.Entities {
+		node := &f.Entities[i]
+		var e Entity
+		if err := node.Decode(&e); err != nil {
+			return nil, yamlError(err, 0)
+		}
+		e.Name = strings.TrimSpace(e.Name)
+		if e.Name == "" {
+			return nil, &lineError{node.Line, errors.New("entity needs a name")}
+		}
+		k, err := ParseEntityKind(string(e.Kind))
+		if err != nil {
+			return nil, &lineError{node.Line, fmt.Errorf("entity %q: %w", e.Name, err)}
+		}
+		e.Kind = k
+		for _, n := range e.Names() {
+			key := NormalizeName(n)
+			if key == "" {
+				return nil, &lineError{node.Line, fmt.Errorf("entity %q: empty alias", e.Name)}
+			}
+			if prev, ok := owner[key]; ok && prev != e.Name {
+				return nil, &lineError{node.Line, fmt.Errorf("entity %q: name %q already belongs to %q", e.Name, n, prev)}
+			}
+			owner[key] = e.Name
+		}
+		ents = append(ents, e)
+		lines = append(lines, node.Line)
+	}
+	for i, e := range ents {
+		for _, r := range e.Related {
+			if _, ok := owner[NormalizeName(r)]; !ok {
+				return nil, &lineError{lines[i], fmt.Errorf("entity %q: related %q is not a known entity", e.Name, r)}
+			}
+		}
+	}
+	return ents, nil
+}

@@ -1,0 +1,165 @@
+package corpus
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// MaxFileSize is the largest corpus file read; larger files are reported.
+const MaxFileSize = 8 << 20
+
+// EntitiesFile is the name of the optional entity list at the corpus root.
+const EntitiesFile = "entities.yaml"
+
+// ErrNoDocuments is returned by Load when a corpus yields no document at all.
+var ErrNoDocuments = errors.New("corpus has no documents")
+
+// IsCorpusFile reports whether Load reads a file of this name, and how.
+func IsCorpusFile(name string) bool {
+	return loaderFor(name) != nil || path.Base(name) == EntitiesFile
+}
+
+type loader func(name string, data []byte) ([]Document, error)
+
+func loaderFor(name string) loader {
+	base := path.Base(name)
+	if strings.HasPrefix(base, ".") || strings.HasPrefix(base, "_") || strings.HasPrefix(strings.ToUpper(base), "README") {
+		return nil
+	}
+	switch strings.ToLower(path.Ext(name)) {
+	case ".md", ".markdown":
+		return loadMarkdown
+	case ".txt":
+		return loadText
+	case ".html", ".htm":
+		return loadHTML
+	case ".yaml", ".yml":
+		if base == EntitiesFile {
+			return nil
+		}
+		return loadFAQ
+	}
+	return nil
+}
+
+// Files lists the corpus files under fsys in a stable order, skipping hidden
+// files, README files and unknown extensions.
+func Files(fsys fs.FS) ([]string, error) {
+	var names []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != "." && (strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_")) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if IsCorpusFile(p) {
+			names = append(names, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list corpus files: %w", err)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Fingerprint hashes the names and contents of every corpus file, so an index
+// built from the same corpus can be reused.
+func Fingerprint(fsys fs.FS) (string, error) {
+	names, err := Files(fsys)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return "", fmt.Errorf("fingerprint %s: %w", name, err)
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+// Load reads every corpus file under fsys. A file that cannot be read or
+// parsed is reported as a Problem and skipped; the others still load. When
+// no document loads at all, the problems end with ErrNoDocuments.
+func Load(fsys fs.FS) (*Corpus, []Problem) {
+	c := &Corpus{}
+	names, err := Files(fsys)
+	if err != nil {
+		return c, []Problem{{File: ".", Err: err}}
+	}
+	var problems []Problem
+	for _, name := range names {
+		c.Files++
+		data, err := readLimited(fsys, name)
+		if err != nil {
+			problems = append(problems, Problem{File: name, Err: err})
+			continue
+		}
+		if path.Base(name) == EntitiesFile {
+			if path.Dir(name) != "." {
+				problems = append(problems, Problem{File: name, Err: errors.New("entities.yaml belongs at the corpus root")})
+				continue
+			}
+			ents, err := ParseEntities(data)
+			if err != nil {
+				problems = append(problems, asProblem(name, err))
+				continue
+			}
+			c.Entities = ents
+			continue
+		}
+		docs, err := loaderFor(name)(name, data)
+		if err != nil {
+			problems = append(problems, asProblem(name, err))
+			continue
+		}
+		c.Documents = append(c.Documents, docs...)
+	}
+	if len(c.Documents) == 0 {
+		problems = append(problems, Problem{File: ".", Err: ErrNoDocuments})
+	}
+	return c, problems
+}
+
+func readLimited(fsys fs.FS, name string) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > MaxFileSize {
+		return nil, fmt.Errorf("file is %d bytes, over the %d byte limit", info.Size(), MaxFileSize)
+	}
+	return fs.ReadFile(fsys, name)
+}
+
+// lineError is a parse error that knows its line.
+type lineError struct {
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
+func (e *lineError) Unwrap() error { return e.err }
+
+func asProblem(file string, err error) Problem {
+	var le *lineError
+	if errors.As(err, &le) {
+		return Problem{File: file, Line: le.line, Err: le.err}
+	}
+	return Problem{File: file, Err: err}
+}

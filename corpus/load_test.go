@@ -1,0 +1,296 @@
+package corpus
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func loadOne(t *testing.T, name, content string) (*Corpus, []Problem) {
+	t.Helper()
+	return Load(fstest.MapFS{name: {Data: []byte(content)}})
+}
+
+func TestLoadMarkdown(t *testing.T) {
+	c, probs := loadOne(t, "a/robots.md", `---
+title: Robots in ports
+url: https://example.com/robots
+source: Example News
+published: 4 March 2025
+sectors: [Humanoid robots]
+tags: [ports]
+---
+# Ignored because front matter has a title
+
+Robots unload **ships** in [three ports](https://example.com).
+
+## Costs
+- Cheaper than cranes
+- Faster at night
+`)
+	if len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	d := c.Documents[0]
+	want := Document{ID: "a/robots.md", Kind: KindArticle, Title: "Robots in ports", URL: "https://example.com/robots",
+		Source: "Example News", Published: "2025-03-04", Sectors: []string{"Humanoid robots"}, Tags: []string{"ports"},
+		Body: "## Ignored because front matter has a title\n\nRobots unload ships in three ports.\n\n## Costs\n\nCheaper than cranes\n\nFaster at night"}
+	if diff := cmp.Diff(want, d); diff != "" {
+		t.Errorf("document mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadScrapedText(t *testing.T) {
+	data, err := os.ReadFile("testdata/scraped.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, probs := loadOne(t, "scraped.txt", string(data))
+	if len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	d := c.Documents[0]
+	if got, want := d.Title, "Harbour cities race to build drone delivery networks"; got != want {
+		t.Errorf("title: got %q, want %q", got, want)
+	}
+	if got, want := d.DateHint, "Tuesday, March 4"; got != want {
+		t.Errorf("date hint: got %q, want %q", got, want)
+	}
+	for _, clutter := range []string{"Do you have questions", "Get the answers", "Share this", "More Articles",
+		"lighthouses", "harbour walks", "tide tables", "originally appeared", "Copyright", "comments", "Post a Comment"} {
+		if strings.Contains(d.Body, clutter) {
+			t.Errorf("clutter %q left in body:\n%s", clutter, d.Body)
+		}
+	}
+	for _, fact := range []string{"Port authorities in three coastal cities", "1,200 parcels", "## How far have the trials got?"} {
+		if !strings.Contains(d.Body, fact) {
+			t.Errorf("fact %q dropped from body:\n%s", fact, d.Body)
+		}
+	}
+}
+
+// TestCleanRealScrapedArticle runs the clutter rules on the real scraped
+// article in ../shared/reference: every paragraph with facts stays, the
+// blog's clutter goes.
+func TestCleanRealScrapedArticle(t *testing.T) {
+	matches, _ := filepath.Glob("../../shared/reference/*.txt")
+	if len(matches) == 0 {
+		t.Skip("../shared/reference is not beside the repository; skipping the real scraped article")
+	}
+	data, err := os.ReadFile(matches[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, probs := loadOne(t, "ref.txt", string(data))
+	if len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	d := c.Documents[0]
+	if d.DateHint == "" || strings.Contains(d.Title, "Sunday") {
+		t.Errorf("date line taken as title: title %q, hint %q", d.Title, d.DateHint)
+	}
+	if !strings.Contains(d.Title, "future industries") {
+		t.Errorf("title: got %q", d.Title)
+	}
+	var facts int
+	for _, p := range strings.Split(string(data), "\n\n") {
+		p = strings.TrimSpace(p)
+		if CountWords(p) >= 15 && strings.HasSuffix(p, ".") && !strings.Contains(p, "Copyright") &&
+			!strings.Contains(p, "originally appeared") && !strings.Contains(p, "Get the answers") {
+			facts++
+			if !strings.Contains(d.Body, p) {
+				t.Errorf("paragraph with facts dropped: %q", p)
+			}
+		}
+	}
+	if facts < 10 {
+		t.Errorf("found only %d fact paragraphs in the reference; the test reads it wrong", facts)
+	}
+	for _, clutter := range []string{"More Articles", "Le Mans", "Lorde", "Copyright", "originally appeared",
+		"Do you have questions", "Get the answers", "No comments", "Post a Comment", "deep space exploration"} {
+		if strings.Contains(d.Body, clutter) {
+			t.Errorf("clutter %q left in body", clutter)
+		}
+	}
+}
+
+func TestLoadHTML(t *testing.T) {
+	page := `<!doctype html><html><head><title>Quantum labs expand | Example</title>
+<link rel="canonical" href="https://example.com/quantum">
+<meta property="og:site_name" content="Example News">
+<script>var tracking = "do not index";</script></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a> Subscribe now</nav>
+<article><h1>Quantum labs expand</h1>
+<p>Three universities opened quantum computing laboratories this spring, each with room for forty researchers and a dilution refrigerator that reaches a few millikelvin.</p>
+<h2>Funding</h2>
+<p>The laboratories are paid for by a provincial fund worth 2.5 billion yuan, which also covers scholarships for doctoral students working on error correction.</p>
+<p>Officials expect the first results within two years, and say the work will be shared with companies in the region that build cryogenic equipment.</p>
+</article>
+<aside class="ad">Advertisement: buy a telescope</aside>
+<footer>Copyright 2025 Example News</footer></body></html>`
+	c, probs := loadOne(t, "web/quantum.html", page)
+	if len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	d := c.Documents[0]
+	if d.URL != "https://example.com/quantum" {
+		t.Errorf("url: got %q", d.URL)
+	}
+	if !strings.Contains(d.Title, "Quantum labs expand") {
+		t.Errorf("title: got %q", d.Title)
+	}
+	for _, want := range []string{"dilution refrigerator", "## Funding", "2.5 billion yuan", "cryogenic"} {
+		if !strings.Contains(d.Body, want) {
+			t.Errorf("body lacks %q:\n%s", want, d.Body)
+		}
+	}
+	for _, bad := range []string{"tracking", "telescope", "Home", "Copyright"} {
+		if strings.Contains(d.Body, bad) {
+			t.Errorf("body keeps %q:\n%s", bad, d.Body)
+		}
+	}
+}
+
+func TestLoadFAQ(t *testing.T) {
+	c, probs := loadOne(t, "faq.yaml", `source: Example News
+url: https://example.com/faq
+entries:
+  - id: first
+    question: What is a drone corridor?
+    answer: A fixed route where cargo drones may fly.
+    sectors: [Drones]
+  - question: Who runs it?
+    answer: The port authority.
+    source: Port office
+`)
+	if len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	got := []string{}
+	for _, d := range c.Documents {
+		got = append(got, d.ID+"|"+d.Question+"|"+d.Body+"|"+d.Source+"|"+d.URL+"|"+strings.Join(d.Sectors, ","))
+	}
+	want := []string{
+		"faq.yaml#first|What is a drone corridor?|A fixed route where cargo drones may fly.|Example News|https://example.com/faq|Drones",
+		"faq.yaml#2|Who runs it?|The port authority.|Port office|https://example.com/faq|",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("FAQ entries mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadProblems(t *testing.T) {
+	fsys := fstest.MapFS{
+		"good.md":            {Data: []byte("# Good\n\nA fine paragraph.\n")},
+		"bad-front.md":       {Data: []byte("---\ntitle: [unclosed\n---\nBody.\n")},
+		"open-front.md":      {Data: []byte("---\ntitle: x\nBody without end.\n")},
+		"bad-date.txt":       {Data: []byte("---\npublished: yesterday-ish\n---\nText.\n")},
+		"faq.yaml":           {Data: []byte("entries:\n  - question: Q?\n    answer: A.\n  - question: Only a question?\n")},
+		"bad.yaml":           {Data: []byte("entries: [\n")},
+		"binary.txt":         {Data: []byte("abc\x00def")},
+		"entities.yaml":      {Data: []byte("entities:\n  - name: Robots\n    kind: sector\n  - name: Bots\n    kind: gadget\n")},
+		"empty.md":           {Data: []byte("---\ntitle: Nothing\n---\n")},
+		"notes/ignored.json": {Data: []byte("{")},
+		"README.md":          {Data: []byte("not indexed")},
+	}
+	c, probs := Load(fsys)
+	got := map[string]string{}
+	for _, p := range probs {
+		got[p.File] = p.Error()
+	}
+	want := map[string]string{
+		"bad-front.md":  "bad-front.md:2:",
+		"open-front.md": "open-front.md:1: front matter opened with --- is never closed",
+		"bad-date.txt":  `bad-date.txt: published: cannot read date "yesterday-ish"`,
+		"faq.yaml":      "faq.yaml:4: entry 2 needs both a question and an answer",
+		"bad.yaml":      "bad.yaml:",
+		"binary.txt":    "binary.txt: binary data",
+		"entities.yaml": `entities.yaml:4: entity "Bots": unknown entity kind "gadget"`,
+		"empty.md":      "empty.md: no text left",
+	}
+	for file, prefix := range want {
+		if !strings.HasPrefix(got[file], prefix) {
+			t.Errorf("problem for %s: got %q, want prefix %q", file, got[file], prefix)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d problems, want %d: %v", len(got), len(want), probs)
+	}
+	if len(c.Documents) != 1 || c.Documents[0].ID != "good.md" {
+		t.Errorf("documents: got %d, want only good.md", len(c.Documents))
+	}
+}
+
+func TestLoadNothing(t *testing.T) {
+	_, probs := Load(fstest.MapFS{"broken.md": {Data: []byte("---\ntitle: [\n---\n")}})
+	if len(probs) != 2 || !errors.Is(&probs[1], ErrNoDocuments) {
+		t.Errorf("got %v, want the file's problem and ErrNoDocuments", probs)
+	}
+}
+
+func TestDefaultCorpus(t *testing.T) {
+	c, probs := Load(Default())
+	if len(probs) != 0 {
+		t.Fatalf("default corpus has problems: %v", probs)
+	}
+	var faqs, articles int
+	for _, d := range c.Documents {
+		if d.Kind == KindFAQ {
+			faqs++
+		} else {
+			articles++
+		}
+		if d.Source == "" || d.URL == "" || d.Published == "" {
+			t.Errorf("%s does not cite its source (source %q, url %q, published %q)", d.ID, d.Source, d.URL, d.Published)
+		}
+		for _, k := range EntityKinds {
+			for _, name := range d.Entities(k) {
+				if !knownEntity(c.Entities, k, name) {
+					t.Errorf("%s names %s %q, which entities.yaml lacks", d.ID, k, name)
+				}
+			}
+		}
+	}
+	if faqs < 30 {
+		t.Errorf("default FAQ has %d entries, want at least 30", faqs)
+	}
+	if articles < 25 {
+		t.Errorf("default corpus has %d articles, want an overview and a brief per sector, company and policy", articles)
+	}
+	for _, name := range []string{"DeepSeek", "Unitree", "Deep Robotics", "BrainCo", "Game Science", "Manycore",
+		"WuXi AppTec", "Humanoid robots", "Brain-computer interfaces", "Quantum information", "6G",
+		"Made in China 2025", "14th Five-Year Plan", "MIIT 2024 future industries guidelines", "MIIT 2023 open challenge model"} {
+		found := false
+		for _, e := range c.Entities {
+			found = found || e.Name == name
+		}
+		if !found {
+			t.Errorf("entities.yaml lacks %q", name)
+		}
+	}
+}
+
+func knownEntity(ents []Entity, k EntityKind, name string) bool {
+	for _, e := range ents {
+		if e.Kind == k && NormalizeName(e.Name) == NormalizeName(name) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestFingerprint(t *testing.T) {
+	a := fstest.MapFS{"a.md": {Data: []byte("# A\n\nText.")}}
+	b := fstest.MapFS{"a.md": {Data: []byte("# A\n\nText!")}}
+	fa, _ := Fingerprint(a)
+	fa2, _ := Fingerprint(a)
+	fb, _ := Fingerprint(b)
+	if fa != fa2 || fa == fb {
+		t.Errorf("fingerprints: same corpus %q vs %q, changed corpus %q", fa, fa2, fb)
+	}
+}

@@ -1,0 +1,154 @@
+package corpus
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Passage sizes, in words.
+const (
+	MinPassageWords = 40
+	MaxPassageWords = 120
+)
+
+// HeadingPrefix marks a heading line in Document.Body.
+const HeadingPrefix = "## "
+
+// Paragraph is one block of a Document body.
+type Paragraph struct {
+	Span
+	Heading bool
+}
+
+// Paragraphs returns the blocks of a body: runs of text separated by blank
+// lines, with "## " lines as headings of their own.
+func Paragraphs(body string) []Paragraph {
+	var out []Paragraph
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			s := trimSpan(body, Span{start, end})
+			if s.End > s.Start {
+				out = append(out, Paragraph{Span: s})
+			}
+		}
+		start = -1
+	}
+	for pos := 0; pos < len(body); {
+		nl := strings.IndexByte(body[pos:], '\n')
+		lineEnd := len(body)
+		if nl >= 0 {
+			lineEnd = pos + nl
+		}
+		line := strings.TrimSpace(body[pos:lineEnd])
+		switch {
+		case line == "":
+			flush(pos)
+		case strings.HasPrefix(line, HeadingPrefix):
+			flush(pos)
+			s := trimSpan(body, Span{pos, lineEnd})
+			out = append(out, Paragraph{Span: s, Heading: true})
+		default:
+			if start < 0 {
+				start = pos
+			}
+		}
+		pos = lineEnd + 1
+	}
+	flush(len(body))
+	return out
+}
+
+// CountWords counts words the way passage sizes are measured: runs of
+// letters or digits, with each two Chinese characters counted as one word.
+func CountWords(s string) int {
+	words, han, in := 0, 0, false
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			han++
+			in = false
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if !in {
+				words++
+			}
+			in = true
+		case r == '\'' || r == '’' || r == '-' || r == '.' || r == ',':
+			// inside a word: don't, brain-computer, 2.5, 1,935
+		default:
+			in = false
+		}
+	}
+	return words + (han+1)/2
+}
+
+// SplitPassages cuts a document into passages. An FAQ entry is one passage.
+// An article is cut at headings, then packs whole paragraphs into passages of
+// MinPassageWords to MaxPassageWords words, cutting long paragraphs between
+// sentences.
+func SplitPassages(doc *Document) []Passage {
+	var out []Passage
+	add := func(heading string, s Span) {
+		p := Passage{
+			ID: doc.ID + "#p" + strconv.Itoa(len(out)), DocID: doc.ID, Kind: doc.Kind,
+			Title: doc.Title, Heading: heading, Question: doc.Question,
+			URL: doc.URL, Source: doc.Source, Published: doc.Published,
+			Sectors: doc.Sectors, Companies: doc.Companies, Policies: doc.Policies,
+			Position: len(out), Start: s.Start, End: s.End, Text: doc.Body[s.Start:s.End],
+		}
+		out = append(out, p)
+	}
+	if doc.Kind == KindFAQ {
+		s := trimSpan(doc.Body, Span{0, len(doc.Body)})
+		if s.End > s.Start || doc.Question != "" {
+			add("", s)
+		}
+		return out
+	}
+	heading := ""
+	cur, curWords := Span{-1, -1}, 0
+	flush := func() {
+		if cur.Start >= 0 {
+			add(heading, cur)
+		}
+		cur, curWords = Span{-1, -1}, 0
+	}
+	extend := func(s Span, words int) {
+		if cur.Start < 0 {
+			cur.Start = s.Start
+		}
+		cur.End = s.End
+		curWords += words
+	}
+	for _, p := range Paragraphs(doc.Body) {
+		if p.Heading {
+			flush()
+			heading = strings.TrimSpace(strings.TrimPrefix(doc.Body[p.Start:p.End], strings.TrimSpace(HeadingPrefix)))
+			continue
+		}
+		words := CountWords(doc.Body[p.Start:p.End])
+		if curWords+words <= MaxPassageWords {
+			extend(p.Span, words)
+			continue
+		}
+		if curWords >= MinPassageWords {
+			flush()
+			if words <= MaxPassageWords {
+				extend(p.Span, words)
+				continue
+			}
+		}
+		// Too long to take whole: go sentence by sentence.
+		for _, s := range SplitSentences(doc.Body[p.Start:p.End]) {
+			s = Span{s.Start + p.Start, s.End + p.Start}
+			w := CountWords(doc.Body[s.Start:s.End])
+			if curWords+w > MaxPassageWords && curWords >= MinPassageWords {
+				flush()
+			}
+			extend(s, w)
+		}
+	}
+	flush()
+	return out
+}
