@@ -21,10 +21,12 @@ type matchTerm struct {
 	latin  bool
 }
 
-// Mention is one entity found in a text, with the name or alias that matched.
+// Mention is one entity found in a text, with the name or alias that
+// matched and where (its first occurrence, in bytes of the searched text).
 type Mention struct {
 	Entity *Entity
 	Alias  string
+	Span
 }
 
 // NewMatcher prepares a matcher over entities.
@@ -48,48 +50,57 @@ func (m *Matcher) Entities() []Entity { return m.entities }
 // Find returns each entity mentioned in text once, in the order of entities,
 // with the longest alias that matched.
 func (m *Matcher) Find(text string) []Mention {
-	norm := NormalizeName(text)
-	best := make(map[int]string)
+	norm, offsets := normalize(text)
+	best := make(map[int]Mention)
 	for _, t := range m.terms {
-		if !containsTerm(norm, t.norm, t.latin) {
+		i, end := findTerm(norm, t.norm, t.latin)
+		if i < 0 {
 			continue
 		}
-		if prev, ok := best[t.entity]; !ok || len(t.alias) > len(prev) {
-			best[t.entity] = t.alias
+		if prev, ok := best[t.entity]; !ok || len(t.alias) > len(prev.Alias) {
+			best[t.entity] = Mention{Entity: &m.entities[t.entity], Alias: t.alias,
+				Span: Span{Start: offsets[i], End: offsets[end-1] + runeLen(text, offsets[end-1])}}
 		}
 	}
 	var out []Mention
 	for i := range m.entities {
-		if a, ok := best[i]; ok {
-			out = append(out, Mention{Entity: &m.entities[i], Alias: a})
+		if mention, ok := best[i]; ok {
+			out = append(out, mention)
 		}
 	}
 	return out
 }
 
-func containsTerm(text, term string, latin bool) bool {
+func runeLen(s string, i int) int {
+	_, n := utf8.DecodeRuneInString(s[i:])
+	return n
+}
+
+// findTerm returns the byte range of the first whole-word occurrence of term
+// in text, or -1.
+func findTerm(text, term string, latin bool) (int, int) {
 	for from := 0; from < len(text); {
 		i := strings.Index(text[from:], term)
 		if i < 0 {
-			return false
+			return -1, -1
 		}
 		i += from
 		end := i + len(term)
 		if !latin {
-			return true
+			return i, end
 		}
-		// Allow a plural ending: "robot" matches "robots", "policy" "policies" is left to aliases.
+		// Allow a plural ending: "robot" matches "robots".
 		if strings.HasPrefix(text[end:], "es") && !isWordByte(text, end+2) {
 			end += 2
 		} else if strings.HasPrefix(text[end:], "s") && !isWordByte(text, end+1) {
 			end++
 		}
 		if !isWordByte(text, i-1) && !isWordByte(text, end) {
-			return true
+			return i, end
 		}
 		from = i + 1
 	}
-	return false
+	return -1, -1
 }
 
 func isWordByte(text string, i int) bool {
@@ -107,23 +118,40 @@ func isWordByte(text string, i int) bool {
 // words into single spaces and straightens quotes, so that "Brain-Computer
 // Interface" and "brain computer interface" compare equal.
 func NormalizeName(s string) string {
+	n, _ := normalize(s)
+	return n
+}
+
+// normalize does NormalizeName and also returns, for each byte of the
+// result, the offset of the input byte it came from.
+func normalize(s string) (string, []int) {
 	var b strings.Builder
+	offsets := make([]int, 0, len(s))
 	space := false
-	for _, r := range s {
+	for i, r := range s {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
+				offsets = append(offsets, i)
 			}
 			space = false
-			b.WriteRune(unicode.ToLower(r))
+			lr := unicode.ToLower(r)
+			n := utf8.RuneLen(lr)
+			if n < 0 {
+				lr, n = utf8.RuneError, 3
+			}
+			b.WriteRune(lr)
+			for k := 0; k < n; k++ {
+				offsets = append(offsets, i)
+			}
 		case r == '\'' || r == '’':
 			// "China's" -> "chinas": keep the word whole
 		default:
 			space = true
 		}
 	}
-	return b.String()
+	return b.String(), offsets
 }
 
 func hasHan(s string) bool {

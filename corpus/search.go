@@ -1,0 +1,63 @@
+package corpus
+
+// Query asks an index for passages. The index analyses Text itself; the
+// other fields narrow or favour what it finds.
+type Query struct {
+	Text string
+	// Entities are names or aliases of entities the question is about;
+	// passages that mention them rank higher.
+	Entities []string
+	// Sector, Company and Policy, when set, keep only passages about that
+	// entity (any of its names).
+	Sector, Company, Policy string
+	// Kind keeps only articles or only FAQ entries; empty keeps both.
+	Kind Kind
+	// From and Limit page through the ranked hits.
+	From, Limit int
+	// Locate is how many of the top hits carry matched-term locations.
+	Locate int
+}
+
+// Match is one place where a query term matched a passage.
+type Match struct {
+	// Term is the analysed query term the match counts for (a fuzzy or
+	// synonym match counts for the query term it stands in for).
+	Term string
+	Span
+	// Exact is false for fuzzy matches.
+	Exact bool
+}
+
+// Hit is one passage found by a query.
+type Hit struct {
+	Passage
+	Score float64
+	// Matches are the places in Text (and QuestionMatches in Question)
+	// where query terms matched; only the top Query.Locate hits have them.
+	Matches         []Match
+	QuestionMatches []Match
+	// TitleTerms are the query terms found in the title or heading.
+	TitleTerms []string
+}
+
+// Term is one analysed term of a query with its weight (inverse document
+// frequency in the index). A term the index has never seen has DocFreq 0
+// and the highest weight.
+type Term struct {
+	Text string
+	// Span is where the term first occurs in Query.Text.
+	Span
+
+	DocFreq int
+	Weight  float64
+}
+
+// Results is the answer to a Query.
+type Results struct {
+	Hits  []Hit
+	Total int
+	Terms []Term
+	// Fuzzy is true when the index fell back to fuzzy matching because some
+	// query terms were unknown.
+	Fuzzy bool
+}

@@ -1,0 +1,551 @@
+// Package index keeps the corpus in a Bleve index on disk and searches it.
+// It is the only futurebot package that knows Bleve.
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"futurebot/corpus"
+)
+
+// Options tune scoring. The zero value means the measured defaults.
+type Options struct {
+	// Scoring is "bm25" or "tfidf".
+	Scoring string
+	Boosts  Boosts
+}
+
+// Boosts weigh the fields a question is matched against.
+type Boosts struct {
+	Body, Title, Heading, Question, Entity float64
+}
+
+// DefaultOptions are the scoring settings chosen on the evaluation set
+// (see answers/testdata/eval.golden and the README).
+var DefaultOptions = Options{
+	Scoring: "bm25",
+	Boosts:  Boosts{Body: 1, Title: 0.3, Heading: 0.3, Question: 1.5, Entity: 0.5},
+}
+
+func (o Options) withDefaults() Options {
+	if o.Scoring == "" {
+		o.Scoring = DefaultOptions.Scoring
+	}
+	if o.Boosts == (Boosts{}) {
+		o.Boosts = DefaultOptions.Boosts
+	}
+	return o
+}
+
+// Meta describes one built index; it is stored beside the Bleve files.
+type Meta struct {
+	Version     string          `json:"version"`
+	Fingerprint string          `json:"fingerprint"`
+	Built       time.Time       `json:"built"`
+	Scoring     string          `json:"scoring"`
+	Articles    int             `json:"articles"`
+	FAQs        int             `json:"faqs"`
+	Passages    int             `json:"passages"`
+	Entities    []corpus.Entity `json:"entities"`
+	Sources     map[string]int  `json:"sources"`
+	Problems    []string        `json:"problems,omitempty"`
+	// Probe is a text the index must find something for.
+	Probe string `json:"probe"`
+}
+
+const metaFile = "meta.json"
+
+// Index is an open, searchable index. It is safe for concurrent use.
+type Index struct {
+	dir      string
+	bleve    bleve.Index
+	meta     Meta
+	opts     Options
+	analyzer analysis.Analyzer
+	docCount float64
+}
+
+// ErrEmpty is returned when a build would produce an index without documents.
+var ErrEmpty = errors.New("no documents to index")
+
+// ErrLocked is returned when another process holds the index open.
+var ErrLocked = errors.New("index is in use by another futurebot process")
+
+// Build indexes c into a new index at dir, which must not exist yet.
+func Build(ctx context.Context, dir string, c *corpus.Corpus, fingerprint string, problems []corpus.Problem, opts Options) (*Index, error) {
+	opts = opts.withDefaults()
+	if len(c.Documents) == 0 {
+		return nil, ErrEmpty
+	}
+	im, err := newMapping(opts.Scoring)
+	if err != nil {
+		return nil, err
+	}
+	b, err := bleve.New(filepath.Join(dir, "bleve"), im)
+	if err != nil {
+		return nil, fmt.Errorf("create index %q: %w", dir, err)
+	}
+	meta := Meta{Version: time.Now().UTC().Format("20060102T150405.000"), Fingerprint: fingerprint,
+		Built: time.Now().UTC(), Scoring: opts.Scoring, Entities: c.Entities, Sources: map[string]int{}}
+	for _, p := range problems {
+		meta.Problems = append(meta.Problems, p.Error())
+	}
+	if err := fill(ctx, b, c, &meta); err != nil {
+		b.Close()
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	data, err := json.MarshalIndent(meta, "", "  ")
+	if err == nil {
+		err = writeFileSync(filepath.Join(dir, metaFile), data)
+	}
+	if err != nil {
+		b.Close()
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("write index meta: %w", err)
+	}
+	return newIndex(dir, b, meta, opts)
+}
+
+// fill indexes passages and synonym definitions in batches.
+func fill(ctx context.Context, b bleve.Index, c *corpus.Corpus, meta *Meta) error {
+	const batchSize = 500
+	batch := b.NewBatch()
+	flush := func() error {
+		if batch.Size() == 0 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := b.Batch(batch); err != nil {
+			return fmt.Errorf("index batch: %w", err)
+		}
+		batch.Reset()
+		return nil
+	}
+	matcher := corpus.NewMatcher(c.Entities)
+	for i := range c.Documents {
+		d := &c.Documents[i]
+		if d.Kind == corpus.KindFAQ {
+			meta.FAQs++
+		} else {
+			meta.Articles++
+		}
+		if d.Source != "" {
+			meta.Sources[d.Source]++
+		}
+		for _, p := range corpus.SplitPassages(d) {
+			meta.Passages++
+			if meta.Probe == "" {
+				meta.Probe = p.Title + " " + p.Text
+			}
+			if err := batch.Index(p.ID, toBleveDoc(&p, matcher)); err != nil {
+				return fmt.Errorf("index %s: %w", p.ID, err)
+			}
+			if batch.Size() >= batchSize {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for i, e := range c.Entities {
+		var names, single []string
+		for _, n := range e.Names() {
+			names = append(names, corpus.NormalizeName(n))
+			if !strings.ContainsAny(n, " -") {
+				single = append(single, n)
+			}
+		}
+		if err := batch.IndexSynonym(fmt.Sprintf("entity-%d", i), entityCollection, &bleve.SynonymDefinition{Synonyms: names}); err != nil {
+			return fmt.Errorf("entity synonyms for %q: %w", e.Name, err)
+		}
+		if len(single) > 1 {
+			if err := batch.IndexSynonym(fmt.Sprintf("text-%d", i), textCollection, &bleve.SynonymDefinition{Synonyms: single}); err != nil {
+				return fmt.Errorf("text synonyms for %q: %w", e.Name, err)
+			}
+		}
+	}
+	return flush()
+}
+
+type bleveDoc map[string]interface{}
+
+func toBleveDoc(p *corpus.Passage, m *corpus.Matcher) bleveDoc {
+	kinds := map[corpus.EntityKind][]string{
+		corpus.Sector: p.Sectors, corpus.Company: p.Companies, corpus.Policy: p.Policies,
+	}
+	mentioned := map[corpus.EntityKind][]string{}
+	for _, mention := range m.Find(p.Title + "\n" + p.Heading + "\n" + p.Question + "\n" + p.Text) {
+		mentioned[mention.Entity.Kind] = append(mentioned[mention.Entity.Kind], mention.Entity.Name)
+	}
+	names := func(k corpus.EntityKind) []string {
+		var out []string
+		for _, n := range append(slices.Clone(kinds[k]), mentioned[k]...) {
+			n = corpus.NormalizeName(n)
+			if !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	return bleveDoc{
+		fieldTitle: p.Title, fieldHeading: p.Heading, fieldBody: p.Text, fieldQuestion: p.Question,
+		fieldSectors: names(corpus.Sector), fieldCompanies: names(corpus.Company), fieldPolicies: names(corpus.Policy),
+		fieldKind: string(p.Kind), fieldSource: p.Source, fieldPublished: p.Published, fieldURL: p.URL,
+		fieldDocID: p.DocID, fieldPosition: p.Position, fieldStart: p.Start, fieldEnd: p.End,
+	}
+}
+
+// Open opens a built index at dir. It fails with ErrLocked rather than wait
+// when another process has the index open.
+func Open(dir string, opts Options) (*Index, error) {
+	data, err := os.ReadFile(filepath.Join(dir, metaFile))
+	if err != nil {
+		return nil, fmt.Errorf("open index %q: %w", dir, err)
+	}
+	var meta Meta
+	if err := json.Unmarshal(data, &meta); err != nil {
+		return nil, fmt.Errorf("open index %q: read %s: %w", dir, metaFile, err)
+	}
+	b, err := bleve.OpenUsing(filepath.Join(dir, "bleve"), map[string]interface{}{"bolt_timeout": "2s"})
+	if err != nil {
+		if strings.Contains(err.Error(), "timeout") {
+			return nil, fmt.Errorf("open index %q: %w", dir, ErrLocked)
+		}
+		return nil, fmt.Errorf("open index %q: %w", dir, err)
+	}
+	opts.Scoring = meta.Scoring
+	return newIndex(dir, b, meta, opts)
+}
+
+func newIndex(dir string, b bleve.Index, meta Meta, opts Options) (*Index, error) {
+	opts = opts.withDefaults()
+	n, err := b.DocCount()
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("count documents in %q: %w", dir, err)
+	}
+	an := b.Mapping().AnalyzerNamed(en.AnalyzerName)
+	if an == nil {
+		b.Close()
+		return nil, fmt.Errorf("index %q has no English analyzer", dir)
+	}
+	return &Index{dir: dir, bleve: b, meta: meta, opts: opts, analyzer: an, docCount: float64(n)}, nil
+}
+
+// Meta returns what the index was built from.
+func (ix *Index) Meta() Meta { return ix.meta }
+
+// Entities returns the entities of the corpus the index was built from.
+func (ix *Index) Entities() []corpus.Entity { return ix.meta.Entities }
+
+// Dir returns the directory the index lives in.
+func (ix *Index) Dir() string { return ix.dir }
+
+// Close closes the index.
+func (ix *Index) Close() error { return ix.bleve.Close() }
+
+// Search runs q and returns ranked passages. When some query terms are
+// unknown to the index it adds a bounded fuzzy match for them.
+func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, error) {
+	terms, spans := ix.analyze(q.Text)
+	res := corpus.Results{}
+	var unknown []string
+	reader, err := ix.bleve.Advanced()
+	if err != nil {
+		return res, fmt.Errorf("search: %w", err)
+	}
+	r, err := reader.Reader()
+	if err != nil {
+		return res, fmt.Errorf("search: %w", err)
+	}
+	for i, t := range terms {
+		df := ix.docFreq(ctx, r, t)
+		res.Terms = append(res.Terms, corpus.Term{Text: t, Span: spans[i], DocFreq: df, Weight: ix.idf(df)})
+		if df == 0 && len([]rune(t)) >= 4 && len(unknown) < 5 {
+			unknown = append(unknown, t)
+		}
+	}
+	r.Close()
+
+	main := ix.textQuery(q, unknown)
+	if main == nil {
+		return res, nil
+	}
+	res.Fuzzy = len(unknown) > 0
+	var qry query.Query = main
+	if filters := filterQueries(q); len(filters) > 0 {
+		qry = bleve.NewConjunctionQuery(append([]query.Query{main}, filters...)...)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	req := bleve.NewSearchRequestOptions(qry, limit, q.From, false)
+	req.Fields = []string{"*"}
+	sr, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return res, fmt.Errorf("search: %w", err)
+	}
+	res.Total = int(sr.Total)
+	for _, h := range sr.Hits {
+		res.Hits = append(res.Hits, corpus.Hit{Passage: passageFrom(h), Score: h.Score})
+	}
+	if q.Locate > 0 && len(res.Hits) > 0 {
+		if err := ix.locate(ctx, qry, terms, &res, min(q.Locate, len(res.Hits))); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// locate asks Bleve for term locations of the top n hits only: locations
+// are costly, and only the hits that may be quoted need them.
+func (ix *Index) locate(ctx context.Context, qry query.Query, terms []string, res *corpus.Results, n int) error {
+	ids := make([]string, n)
+	for i := range n {
+		ids[i] = res.Hits[i].ID
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(qry, bleve.NewDocIDQuery(ids)), n, 0, false)
+	req.IncludeLocations = true
+	sr, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return fmt.Errorf("search locations: %w", err)
+	}
+	byID := map[string]*search.DocumentMatch{}
+	for _, h := range sr.Hits {
+		byID[h.ID] = h
+	}
+	for i := range n {
+		h := byID[res.Hits[i].ID]
+		if h == nil {
+			continue
+		}
+		res.Hits[i].Matches = matches(h.Locations[fieldBody], terms, len(res.Hits[i].Text))
+		res.Hits[i].QuestionMatches = matches(h.Locations[fieldQuestion], terms, len(res.Hits[i].Question))
+		for _, f := range []string{fieldTitle, fieldHeading} {
+			for _, m := range matches(h.Locations[f], terms, math.MaxInt) {
+				if !slices.Contains(res.Hits[i].TitleTerms, m.Term) {
+					res.Hits[i].TitleTerms = append(res.Hits[i].TitleTerms, m.Term)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func matches(locs search.TermLocationMap, terms []string, textLen int) []corpus.Match {
+	var out []corpus.Match
+	for term, list := range locs {
+		qt, exact := attribute(term, terms)
+		if qt == "" {
+			continue
+		}
+		for _, l := range list {
+			if int(l.End) <= textLen && l.Start < l.End {
+				out = append(out, corpus.Match{Term: qt, Span: corpus.Span{Start: int(l.Start), End: int(l.End)}, Exact: exact})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
+// attribute names the query term an index term matched for: itself, or the
+// closest query term for fuzzy and synonym matches.
+func attribute(term string, terms []string) (string, bool) {
+	if slices.Contains(terms, term) {
+		return term, true
+	}
+	best, bestD := "", 3
+	for _, t := range terms {
+		if d := editDistance(term, t); d < bestD {
+			best, bestD = t, d
+		}
+	}
+	if best == "" && len(terms) > 0 {
+		return "", false
+	}
+	return best, false
+}
+
+// analyze returns the distinct analysed terms of text with the span of
+// their first occurrence.
+func (ix *Index) analyze(text string) ([]string, []corpus.Span) {
+	var terms []string
+	var spans []corpus.Span
+	for _, tok := range ix.analyzer.Analyze([]byte(text)) {
+		t := string(tok.Term)
+		if !slices.Contains(terms, t) {
+			terms = append(terms, t)
+			spans = append(spans, corpus.Span{Start: tok.Start, End: tok.End})
+		}
+	}
+	return terms, spans
+}
+
+func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, term string) int {
+	best := 0
+	for _, f := range []string{fieldBody, fieldQuestion, fieldTitle} {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), f, false, false, false)
+		if err != nil {
+			continue
+		}
+		if c := int(tfr.Count()); c > best {
+			best = c
+		}
+		tfr.Close()
+	}
+	return best
+}
+
+// idf is BM25's inverse document frequency.
+func (ix *Index) idf(df int) float64 {
+	return math.Log(1 + (ix.docCount-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+func (ix *Index) textQuery(q corpus.Query, unknown []string) query.Query {
+	b := ix.opts.Boosts
+	var parts []query.Query
+	if strings.TrimSpace(q.Text) != "" {
+		for _, f := range []struct {
+			name  string
+			boost float64
+		}{{fieldBody, b.Body}, {fieldTitle, b.Title}, {fieldHeading, b.Heading}, {fieldQuestion, b.Question}} {
+			if f.boost <= 0 {
+				continue
+			}
+			m := bleve.NewMatchQuery(q.Text)
+			m.SetField(f.name)
+			m.SetBoost(f.boost)
+			parts = append(parts, m)
+			for _, u := range unknown {
+				fz := bleve.NewFuzzyQuery(u)
+				fz.SetField(f.name)
+				fz.Prefix = 1
+				fz.SetFuzziness(1)
+				if len([]rune(u)) >= 8 {
+					fz.SetFuzziness(2)
+				}
+				fz.SetBoost(f.boost * 0.7)
+				parts = append(parts, fz)
+			}
+		}
+	}
+	for _, e := range q.Entities {
+		for _, f := range []string{fieldSectors, fieldCompanies, fieldPolicies} {
+			m := bleve.NewMatchQuery(corpus.NormalizeName(e))
+			m.SetField(f)
+			m.SetBoost(b.Entity)
+			parts = append(parts, m)
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return bleve.NewDisjunctionQuery(parts...)
+}
+
+func filterQueries(q corpus.Query) []query.Query {
+	var out []query.Query
+	for _, f := range []struct{ field, value string }{
+		{fieldSectors, q.Sector}, {fieldCompanies, q.Company}, {fieldPolicies, q.Policy},
+	} {
+		if strings.TrimSpace(f.value) == "" {
+			continue
+		}
+		m := bleve.NewMatchQuery(corpus.NormalizeName(f.value))
+		m.SetField(f.field)
+		out = append(out, m)
+	}
+	if q.Kind != "" {
+		t := bleve.NewTermQuery(string(q.Kind))
+		t.SetField(fieldKind)
+		out = append(out, t)
+	}
+	return out
+}
+
+func passageFrom(h *search.DocumentMatch) corpus.Passage {
+	str := func(f string) string { s, _ := h.Fields[f].(string); return s }
+	num := func(f string) int { n, _ := h.Fields[f].(float64); return int(n) }
+	list := func(f string) []string {
+		switch v := h.Fields[f].(type) {
+		case string:
+			return []string{v}
+		case []interface{}:
+			out := make([]string, 0, len(v))
+			for _, x := range v {
+				if s, ok := x.(string); ok {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+		return nil
+	}
+	return corpus.Passage{
+		ID: h.ID, DocID: str(fieldDocID), Kind: corpus.Kind(str(fieldKind)), Title: str(fieldTitle),
+		Heading: str(fieldHeading), Question: str(fieldQuestion), URL: str(fieldURL), Source: str(fieldSource),
+		Published: str(fieldPublished), Sectors: list(fieldSectors), Companies: list(fieldCompanies),
+		Policies: list(fieldPolicies), Position: num(fieldPosition), Start: num(fieldStart), End: num(fieldEnd),
+		Text: str(fieldBody),
+	}
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+func writeFileSync(name string, data []byte) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
