@@ -216,6 +216,10 @@ func cleanInline(s string) string {
 // finishArticle removes clutter, takes a title from the first heading-like
 // paragraph when there is none, and joins the body.
 func finishArticle(doc Document, paras []string) ([]Document, error) {
+	// Line breaks inside a paragraph are soft: the text reads as one line.
+	for i, p := range paras {
+		paras[i] = strings.Join(strings.Fields(p), " ")
+	}
 	paras = RemoveClutter(paras, DefaultClutterRules)
 	if doc.Title == "" {
 		for i, p := range paras {

@@ -99,7 +99,7 @@ func TestCleanRealScrapedArticle(t *testing.T) {
 	}
 	var facts int
 	for _, p := range strings.Split(string(data), "\n\n") {
-		p = strings.TrimSpace(p)
+		p = strings.Join(strings.Fields(p), " ")
 		if CountWords(p) >= 15 && strings.HasSuffix(p, ".") && !strings.Contains(p, "Copyright") &&
 			!strings.Contains(p, "originally appeared") && !strings.Contains(p, "Get the answers") {
 			facts++

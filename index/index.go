@@ -54,8 +54,13 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// Format changes whenever loading, splitting or the mapping changes, so an
+// index built by an older futurebot is rebuilt even if the corpus is the same.
+const Format = 1
+
 // Meta describes one built index; it is stored beside the Bleve files.
 type Meta struct {
+	Format      int             `json:"format"`
 	Version     string          `json:"version"`
 	Fingerprint string          `json:"fingerprint"`
 	Built       time.Time       `json:"built"`
@@ -102,7 +107,7 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, fingerprint string
 	if err != nil {
 		return nil, fmt.Errorf("create index %q: %w", dir, err)
 	}
-	meta := Meta{Version: time.Now().UTC().Format("20060102T150405.000"), Fingerprint: fingerprint,
+	meta := Meta{Format: Format, Version: time.Now().UTC().Format("20060102T150405.000"), Fingerprint: fingerprint,
 		Built: time.Now().UTC(), Scoring: opts.Scoring, Entities: c.Entities, Sources: map[string]int{}}
 	for _, p := range problems {
 		meta.Problems = append(meta.Problems, p.Error())
@@ -378,7 +383,7 @@ func attribute(term string, terms []string) (string, bool) {
 	}
 	best, bestD := "", 3
 	for _, t := range terms {
-		if d := editDistance(term, t); d < bestD {
+		if d := corpus.EditDistance(term, t); d < bestD {
 			best, bestD = t, d
 		}
 	}
@@ -510,28 +515,6 @@ func passageFrom(h *search.DocumentMatch) corpus.Passage {
 		Policies: list(fieldPolicies), Position: num(fieldPosition), Start: num(fieldStart), End: num(fieldEnd),
 		Text: str(fieldBody),
 	}
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 func writeFileSync(name string, data []byte) error {

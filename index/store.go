@@ -75,7 +75,7 @@ func (s *Store) OpenOrBuild(ctx context.Context, fsys fs.FS) (*Index, Report, er
 	}
 	cur, err := s.Current()
 	switch {
-	case err == nil && cur.Meta().Fingerprint == fp:
+	case err == nil && cur.Meta().Fingerprint == fp && cur.Meta().Format == Format:
 		s.cleanup(cur.Dir())
 		rep.Took = time.Since(start)
 		return cur, rep, nil
@@ -187,3 +187,7 @@ func (s *Store) cleanup(keep string) {
 		}
 	}
 }
+
+// RemoveOthers deletes every index version except ix's: superseded versions
+// and builds a crash interrupted.
+func (s *Store) RemoveOthers(ix *Index) { s.cleanup(ix.Dir()) }

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"futurebot/corpus"
+)
+
+// checkCommand validates a corpus without touching the index.
+type checkCommand struct{}
+
+func (*checkCommand) Run(ctx context.Context, m *Main, args []string) error {
+	var c config
+	fs := newFlagSet("check", m)
+	c.bindCommon(fs, false)
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := c.resolve(m.Getenv); err != nil {
+		return err
+	}
+	cp, problems := corpus.Load(c.corpusFS())
+	faqs, passages := 0, 0
+	for i := range cp.Documents {
+		if cp.Documents[i].Kind == corpus.KindFAQ {
+			faqs++
+		}
+		passages += len(corpus.SplitPassages(&cp.Documents[i]))
+	}
+	for _, p := range problems {
+		fmt.Fprintln(m.Stdout, p.Error())
+	}
+	fmt.Fprintf(m.Stdout, "%s: %s read, %s, %s, %s, %s, %s\n", c.corpusName(), plural(cp.Files, "file"),
+		plural(len(cp.Documents)-faqs, "article"), plural(faqs, "FAQ entry"), plural(passages, "passage"),
+		plural(len(cp.Entities), "entity"), plural(len(problems), "problem"))
+	if len(problems) > 0 {
+		return errReported
+	}
+	return nil
+}

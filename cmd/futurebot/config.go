@@ -1,0 +1,115 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/joho/godotenv"
+
+	"futurebot/corpus"
+)
+
+// errConfig marks configuration problems.
+var errConfig = errors.New("configuration")
+
+// config is every setting, read in this order, later ones winning: defaults,
+// the .env file, the environment, flags.
+type config struct {
+	CorpusDir string
+	DataDir   string
+	LogLevel  string
+	EnvFile   string
+}
+
+// bindCommon registers the flags shared by commands that open the corpus.
+func (c *config) bindCommon(fs *flag.FlagSet, withData bool) {
+	fs.StringVar(&c.CorpusDir, "corpus", "", "corpus directory (default: CORPUS_DIR, else the built-in corpus)")
+	if withData {
+		fs.StringVar(&c.DataDir, "data", "", "data directory for the index (default: DATA_DIR, else ./data)")
+	}
+	fs.StringVar(&c.EnvFile, "env-file", ".env", "file of KEY=value settings read before the environment")
+}
+
+// resolve fills settings the flags left empty from the environment and the
+// .env file, applies defaults, and validates everything, naming each problem.
+func (c *config) resolve(getenv env) error {
+	file := map[string]string{}
+	var problems []string
+	if c.EnvFile != "" {
+		m, err := godotenv.Read(c.EnvFile)
+		switch {
+		case err == nil:
+			file = m
+		case errors.Is(err, fs.ErrNotExist):
+		default:
+			problems = append(problems, fmt.Sprintf("read %s: %v", c.EnvFile, err))
+		}
+	}
+	lookup := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		if v := strings.TrimSpace(file[key]); v != "" {
+			return v
+		}
+		return def
+	}
+	if c.CorpusDir == "" {
+		c.CorpusDir = lookup("CORPUS_DIR", "")
+	}
+	if c.DataDir == "" {
+		c.DataDir = lookup("DATA_DIR", "data")
+	}
+	c.LogLevel = lookup("LOG_LEVEL", "info")
+	if c.CorpusDir != "" {
+		if st, err := os.Stat(c.CorpusDir); err != nil {
+			problems = append(problems, fmt.Sprintf("CORPUS_DIR %q: %v", c.CorpusDir, errors.Unwrap(err)))
+		} else if !st.IsDir() {
+			problems = append(problems, fmt.Sprintf("CORPUS_DIR %q is not a directory", c.CorpusDir))
+		}
+	}
+	if st, err := os.Stat(c.DataDir); err == nil && !st.IsDir() {
+		problems = append(problems, fmt.Sprintf("DATA_DIR %q is not a directory", c.DataDir))
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %s", errConfig, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// corpusFS returns the corpus to read: CORPUS_DIR, or the built-in one.
+func (c *config) corpusFS() fs.FS {
+	if c.CorpusDir == "" {
+		return corpus.Default()
+	}
+	return os.DirFS(filepath.Clean(c.CorpusDir))
+}
+
+func (c *config) corpusName() string {
+	if c.CorpusDir == "" {
+		return "the built-in corpus"
+	}
+	return c.CorpusDir
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, fmt.Errorf("LOG_LEVEL %q: want debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+func (c *config) logger(m *Main) *slog.Logger {
+	l, _ := parseLevel(c.LogLevel)
+	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: l}))
+}

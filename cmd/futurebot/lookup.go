@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"futurebot/answers"
+	"futurebot/corpus"
+)
+
+// lookupCommand prints the card of one sector, company or policy.
+type lookupCommand struct{}
+
+func (*lookupCommand) Run(ctx context.Context, m *Main, args []string) error {
+	var c config
+	fs := newFlagSet("lookup", m)
+	c.bindCommon(fs, true)
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) < 2 {
+		return fmt.Errorf("%w: futurebot lookup sector|company|policy NAME", errUsage)
+	}
+	kind, err := corpus.ParseEntityKind(rest[0])
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if err := c.resolve(m.Getenv); err != nil {
+		return err
+	}
+	ix, engine, err := openEngine(ctx, &c, c.logger(m))
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	name := strings.Join(rest[1:], " ")
+	card, err := engine.Lookup(ctx, kind, name)
+	if errors.Is(err, answers.ErrUnknownEntity) {
+		fmt.Fprintf(m.Stdout, "No %s called %q in my sources.\n", kind, name)
+		if near := engine.Resolve(kind, "", 0); len(near) > 0 {
+			var names []string
+			for _, n := range near {
+				names = append(names, n.Entity.Name)
+			}
+			fmt.Fprintf(m.Stdout, "Known %s names: %s\n", kind, strings.Join(names, ", "))
+		}
+		return errReported
+	}
+	if err != nil {
+		return err
+	}
+	e := card.Entity
+	fmt.Fprintf(m.Stdout, "%s (%s)\n", e.Name, e.Kind)
+	if len(e.Aliases) > 0 {
+		fmt.Fprintf(m.Stdout, "Also: %s\n", strings.Join(e.Aliases, ", "))
+	}
+	if e.Description != "" {
+		fmt.Fprintf(m.Stdout, "%s\n", e.Description)
+	}
+	if len(card.Related) > 0 {
+		var names []string
+		for _, r := range card.Related {
+			names = append(names, fmt.Sprintf("%s (%s)", r.Name, r.Kind))
+		}
+		fmt.Fprintf(m.Stdout, "Related: %s\n", strings.Join(names, ", "))
+	}
+	if len(card.Facts) > 0 {
+		fmt.Fprintln(m.Stdout, "\nFrom the sources:")
+	}
+	for _, f := range card.Facts {
+		fmt.Fprintf(m.Stdout, "  [%d] %s\n      %s | %s | %s\n      %s\n", f.N, mark(f.Snippet, f.Highlights), f.Title, f.Source, f.Published, f.URL)
+	}
+	return nil
+}

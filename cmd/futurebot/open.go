@@ -1,0 +1,31 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"futurebot/answers"
+	"futurebot/index"
+)
+
+// openEngine opens the index for the configured corpus (building it when the
+// corpus changed) and returns an answering engine over it.
+func openEngine(ctx context.Context, c *config, log *slog.Logger) (*index.Index, *answers.Engine, error) {
+	store := index.NewStore(c.DataDir, index.Options{}, log)
+	ix, rep, err := store.OpenOrBuild(ctx, c.corpusFS())
+	for _, p := range rep.Problems {
+		log.Warn("corpus file skipped", "problem", p.Error())
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if rep.Kept {
+		log.Error("rebuilding the index failed; answering from the previous index", "err", rep.BuildErr)
+	}
+	if rep.Rebuilt {
+		m := ix.Meta()
+		log.Info("index ready", "corpus", c.corpusName(), "articles", m.Articles, "faqs", m.FAQs,
+			"passages", m.Passages, "took", rep.Took.Round(1e6))
+	}
+	return ix, answers.New(ix, ix.Entities(), answers.Options{}), nil
+}

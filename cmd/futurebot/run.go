@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the command ran and failed (or found problems)
+	exitUsage = 2 // bad arguments or configuration
+)
+
+// env looks up an environment variable; tests pass their own.
+type env func(string) string
+
+// Main holds what every subcommand shares: its streams and environment.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         env
+}
+
+// command is one subcommand: it parses its own flags and runs.
+type command interface {
+	Run(ctx context.Context, m *Main, args []string) error
+}
+
+var commands = map[string]command{
+	"ask":     &askCommand{},
+	"check":   &checkCommand{},
+	"reindex": &reindexCommand{},
+	"lookup":  &lookupCommand{},
+}
+
+const usage = `futurebot answers questions about China's future industries from its sources.
+
+Usage:
+  futurebot ask [--corpus DIR] [--data DIR] [--json] [QUESTION...]
+                                  answer a question (or one per line from stdin)
+  futurebot lookup sector|company|policy NAME
+                                  show what the sources say about one entity
+  futurebot check [--corpus DIR]  validate a corpus and list every problem
+  futurebot reindex [--corpus DIR] [--data DIR]
+                                  rebuild the on-disk index
+
+Settings come from flags, the environment, or a .env file: CORPUS_DIR (default:
+the built-in corpus), DATA_DIR (default ./data), LOG_LEVEL (debug, info, warn,
+error). See README.md.
+`
+
+// errUsage marks errors in how the command was called.
+var errUsage = errors.New("usage")
+
+// Run runs futurebot with args and returns the exit code.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) int {
+	m := &Main{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "futurebot: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	err := cmd.Run(ctx, m, args[1:])
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, errUsage), errors.Is(err, errConfig):
+		fmt.Fprintf(stderr, "futurebot %s: %v\n", args[0], err)
+		return exitUsage
+	case errors.Is(err, errReported):
+		return exitFail
+	default:
+		fmt.Fprintf(stderr, "futurebot %s: %v\n", args[0], err)
+		return exitFail
+	}
+}
+
+// errReported means the command already told the user what went wrong.
+var errReported = errors.New("reported")
+
+// parseFlags parses flags that may come before, between or after the
+// positional arguments, and returns the positional ones.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		if args[0] == "--" {
+			return append(rest, args[1:]...), nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
+}
+
+func newFlagSet(name string, m *Main) *flag.FlagSet {
+	fs := flag.NewFlagSet("futurebot "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	return fs
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	if strings.HasSuffix(word, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(word, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
