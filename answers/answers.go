@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"futurebot/corpus"
 )
@@ -79,14 +80,20 @@ type Options struct {
 	Passages int
 	// MinCoverage is the coverage below which the bot abstains.
 	MinCoverage float64
+	// UnknownNamePenalty raises MinCoverage for questions that name
+	// something the corpus never mentions.
+	UnknownNamePenalty float64
 	// MediumCoverage and HighCoverage grade confidence.
 	MediumCoverage, HighCoverage float64
 	// MaxAnswerBytes bounds the answer text (1-3 sentences).
 	MaxAnswerBytes int
+	// RetrievalWeight is how much the passage's search score (relative to
+	// the top hit's) adds to a sentence's score.
+	RetrievalWeight float64
 }
 
 // DefaultOptions are the thresholds measured on the evaluation set.
-var DefaultOptions = Options{Passages: 8, MinCoverage: 0.6, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 420}
+var DefaultOptions = Options{Passages: 8, MinCoverage: 0.4, UnknownNamePenalty: 0.2, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 420, RetrievalWeight: 0.1}
 
 // ErrEmptyQuestion is returned for a question with nothing to search for.
 var ErrEmptyQuestion = errors.New("the question is empty")
@@ -155,7 +162,11 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	if len(cands) == 0 || cands[0].coverage < e.opts.MinCoverage || w.total == 0 {
+	need := e.opts.MinCoverage
+	if w.unknownName {
+		need += e.opts.UnknownNamePenalty
+	}
+	if len(cands) == 0 || cands[0].coverage < need || w.total == 0 {
 		ans.Suggestions = suggestions(res.Hits, 3)
 		if len(cands) > 0 {
 			ans.Coverage = cands[0].coverage
@@ -170,7 +181,7 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 	switch {
 	case best.coverage >= e.opts.HighCoverage && typeFits(q.Type, ans.Text):
 		ans.Confidence = High
-	case best.coverage >= e.opts.MediumCoverage:
+	case best.coverage >= e.opts.MediumCoverage && !w.unknownName:
 		ans.Confidence = Medium
 	default:
 		ans.Confidence = Low
@@ -236,13 +247,26 @@ type weights struct {
 	term   map[string]float64
 	entity map[string]*corpus.Entity // term -> entity whose name it belongs to
 	total  float64
+	// unknownName is true when the question names something (a capitalised
+	// word) the corpus never mentions.
+	unknownName bool
 }
 
 func newWeights(q *Question, terms []corpus.Term) weights {
 	w := weights{term: map[string]float64{}, entity: map[string]*corpus.Entity{}}
 	for _, t := range terms {
-		w.term[t.Text] = t.Weight
-		w.total += t.Weight
+		wt := t.Weight
+		if t.DocFreq == 0 && properNoun(q.Search, t.Span) {
+			w.unknownName = true
+		}
+		if t.DocFreq == 0 && !properNoun(q.Search, t.Span) {
+			// A common word the corpus never uses is often just phrasing
+			// ("phrase", "heavily"); an unknown name ("Messi") is a sign
+			// the question is about something the sources do not cover.
+			wt *= 0.5
+		}
+		w.term[t.Text] = wt
+		w.total += wt
 		for _, es := range q.EntitySpans {
 			if t.Start >= es.Start && t.End <= es.End {
 				w.entity[t.Text] = es.Entity
@@ -250,6 +274,16 @@ func newWeights(q *Question, terms []corpus.Term) weights {
 		}
 	}
 	return w
+}
+
+// properNoun reports whether the word at span is capitalised and not the
+// first word of the question.
+func properNoun(text string, span corpus.Span) bool {
+	if span.End > len(text) || span.Start >= span.End {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(text[span.Start:])
+	return unicode.IsUpper(r) && strings.TrimSpace(text[:span.Start]) != ""
 }
 
 // bestRun scores every sentence of a passage and returns the best run of one
@@ -327,7 +361,7 @@ func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w we
 		}
 		score += 0.1 * proximity(positions, s)
 		if top > 0 {
-			score += 0.1 * h.Score / top
+			score += e.opts.RetrievalWeight * h.Score / top
 		}
 		score -= 0.02 * float64(rank)
 		if n := corpus.CountWords(text); n > 60 {
@@ -348,7 +382,14 @@ func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w we
 			score, cov := scoreSpan(span)
 			// A longer run must earn its length; a sentence that leans on the
 			// one before ("It", "They") needs it.
-			score -= 0.04 * float64(j-i)
+			if h.Kind == corpus.KindFAQ && i == 0 && j == len(sents)-1 {
+				score += 0.02 // an FAQ answer reads best whole
+			} else {
+				score -= 0.04 * float64(j-i)
+			}
+			if corpus.CountWords(h.Text[span.Start:span.End]) < 6 {
+				score -= 0.1 // "Yes." or "Two years." says little without the next sentence
+			}
 			if startsWithReference(h.Text[sents[i].Start:]) && i > 0 {
 				score -= 0.05
 			}
