@@ -80,9 +80,9 @@ type Options struct {
 	Passages int
 	// MinCoverage is the coverage below which the bot abstains.
 	MinCoverage float64
-	// UnknownNamePenalty raises MinCoverage for questions that name
-	// something the corpus never mentions.
-	UnknownNamePenalty float64
+	// OffTopicPenalty raises MinCoverage for questions that name something
+	// the corpus never mentions or use several words it never uses.
+	OffTopicPenalty float64
 	// MediumCoverage and HighCoverage grade confidence.
 	MediumCoverage, HighCoverage float64
 	// MaxAnswerBytes bounds the answer text (1-3 sentences).
@@ -93,7 +93,7 @@ type Options struct {
 }
 
 // DefaultOptions are the thresholds measured on the evaluation set.
-var DefaultOptions = Options{Passages: 8, MinCoverage: 0.4, UnknownNamePenalty: 0.2, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 420, RetrievalWeight: 0.1}
+var DefaultOptions = Options{Passages: 8, MinCoverage: 0.4, OffTopicPenalty: 0.2, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 420, RetrievalWeight: 0.1}
 
 // ErrEmptyQuestion is returned for a question with nothing to search for.
 var ErrEmptyQuestion = errors.New("the question is empty")
@@ -163,8 +163,8 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	need := e.opts.MinCoverage
-	if w.unknownName {
-		need += e.opts.UnknownNamePenalty
+	if w.offTopic {
+		need += e.opts.OffTopicPenalty
 	}
 	if len(cands) == 0 || cands[0].coverage < need || w.total == 0 {
 		ans.Suggestions = suggestions(res.Hits, 3)
@@ -181,7 +181,7 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 	switch {
 	case best.coverage >= e.opts.HighCoverage && typeFits(q.Type, ans.Text):
 		ans.Confidence = High
-	case best.coverage >= e.opts.MediumCoverage && !w.unknownName:
+	case best.coverage >= e.opts.MediumCoverage && !w.offTopic:
 		ans.Confidence = Medium
 	default:
 		ans.Confidence = Low
@@ -247,17 +247,22 @@ type weights struct {
 	term   map[string]float64
 	entity map[string]*corpus.Entity // term -> entity whose name it belongs to
 	total  float64
-	// unknownName is true when the question names something (a capitalised
-	// word) the corpus never mentions.
-	unknownName bool
+	// offTopic is true when the question names something (a capitalised
+	// word) the corpus never mentions, or uses two or more words it never
+	// uses: signs that it asks about something else.
+	offTopic bool
 }
 
 func newWeights(q *Question, terms []corpus.Term) weights {
 	w := weights{term: map[string]float64{}, entity: map[string]*corpus.Entity{}}
+	unknown := 0
 	for _, t := range terms {
 		wt := t.Weight
+		if t.DocFreq == 0 {
+			unknown++
+		}
 		if t.DocFreq == 0 && properNoun(q.Search, t.Span) {
-			w.unknownName = true
+			w.offTopic = true
 		}
 		if t.DocFreq == 0 && !properNoun(q.Search, t.Span) {
 			// A common word the corpus never uses is often just phrasing
@@ -273,6 +278,7 @@ func newWeights(q *Question, terms []corpus.Term) weights {
 			}
 		}
 	}
+	w.offTopic = w.offTopic || unknown >= 2
 	return w
 }
 

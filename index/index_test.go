@@ -1,0 +1,270 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"futurebot/corpus"
+)
+
+func testCorpus() fstest.MapFS {
+	return fstest.MapFS{
+		"entities.yaml": {Data: []byte(`entities:
+  - name: Brain-computer interfaces
+    kind: sector
+    aliases: [BCI, 脑机接口]
+  - name: MIIT
+    kind: policy
+    aliases: [Ministry of Industry and Information Technology, 工信部]
+  - name: Biotechnology
+    kind: sector
+    aliases: [biotech]
+`)},
+		"bci.md": {Data: []byte(`---
+title: Brain links
+url: https://example.com/bci
+source: Example News
+published: 2025-07-13
+---
+Brain-computer interfaces connect neurons to computers. A Hangzhou start-up sells headbands that read attention.
+
+## Policy
+
+The ministry listed them as a target area in 2024.
+`)},
+		"miit.md": {Data: []byte(`---
+title: Ministry guidelines
+---
+The Ministry of Industry and Information Technology issued guidelines naming humanoid robots and 6G equipment.
+`)},
+		"bio.md": {Data: []byte("# Cell therapies\n\nChina approved five biotechnology therapies for blood cancers by March 2025.\n")},
+		"faq.yaml": {Data: []byte(`entries:
+  - question: How long do teams have to solve a challenge?
+    answer: Two years, after which support goes to others.
+`)},
+	}
+}
+
+func newTestIndex(t *testing.T, fsys fstest.MapFS) *Index {
+	t.Helper()
+	ix, _, err := NewStore(t.TempDir(), Options{}, nil).OpenOrBuild(context.Background(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+func docIDs(res corpus.Results) []string {
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.DocID)
+	}
+	return ids
+}
+
+func TestSearch(t *testing.T) {
+	ix := newTestIndex(t, testCorpus())
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		q       corpus.Query
+		wantTop string
+	}{
+		{"stemmed body match", corpus.Query{Text: "connecting neuron"}, "bci.md"},
+		{"alias as entity finds canonical name", corpus.Query{Entities: []string{"BCI"}}, "bci.md"},
+		{"chinese alias finds MIIT", corpus.Query{Entities: []string{"工信部"}}, "miit.md"},
+		{"single-word alias is a text synonym", corpus.Query{Text: "biotech"}, "bio.md"},
+		{"typo falls back to fuzzy", corpus.Query{Text: "therapys approvd"}, "bio.md"},
+		{"faq question field", corpus.Query{Text: "how long to solve a challenge"}, "faq.yaml#1"},
+		{"filter by sector alias", corpus.Query{Text: "headbands", Sector: "bci"}, "bci.md"},
+		{"filter by kind", corpus.Query{Text: "two years", Kind: corpus.KindFAQ}, "faq.yaml#1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := ix.Search(ctx, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Hits) == 0 || res.Hits[0].DocID != tt.wantTop {
+				t.Errorf("top hit: got %v, want %s first", docIDs(res), tt.wantTop)
+			}
+		})
+	}
+}
+
+func TestSearchFilterExcludes(t *testing.T) {
+	ix := newTestIndex(t, testCorpus())
+	res, err := ix.Search(context.Background(), corpus.Query{Text: "guidelines humanoid", Sector: "Biotechnology"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if h.DocID != "bio.md" {
+			t.Errorf("sector filter let through %s", h.DocID)
+		}
+	}
+}
+
+func TestSearchLocationsAndTerms(t *testing.T) {
+	ix := newTestIndex(t, testCorpus())
+	res, err := ix.Search(context.Background(), corpus.Query{Text: "Which headbands read attention? Quasar", Limit: 5, Locate: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) < 1 {
+		t.Fatal("no hits")
+	}
+	top := res.Hits[0]
+	var words []string
+	for _, m := range top.Matches {
+		words = append(words, top.Text[m.Start:m.End])
+	}
+	if !slices.Contains(words, "headbands") || !slices.Contains(words, "attention") {
+		t.Errorf("matched words in top hit: got %v, want headbands and attention", words)
+	}
+	for _, h := range res.Hits[1:] {
+		if len(h.Matches) > 0 {
+			t.Errorf("hit %s beyond Locate has locations", h.ID)
+		}
+	}
+	var unknown *corpus.Term
+	for i, term := range res.Terms {
+		if term.Text == "quasar" {
+			unknown = &res.Terms[i]
+		}
+	}
+	if unknown == nil || unknown.DocFreq != 0 || unknown.Weight <= res.Terms[0].Weight {
+		t.Errorf("unknown term: got %+v, want DocFreq 0 and the highest weight (terms %+v)", unknown, res.Terms)
+	}
+	if top.URL != "https://example.com/bci" || top.Published != "2025-07-13" || top.Source != "Example News" {
+		t.Errorf("stored fields lost: %+v", top.Passage)
+	}
+}
+
+func TestOpenOrBuildReusesUnchangedCorpus(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	fsys := testCorpus()
+	s := NewStore(dir, Options{}, nil)
+	ix, rep, err := s.OpenOrBuild(ctx, fsys)
+	if err != nil || !rep.Rebuilt {
+		t.Fatalf("first open: rebuilt %v, err %v; want a build", rep.Rebuilt, err)
+	}
+	v1 := ix.Meta().Version
+	ix.Close()
+
+	ix, rep, err = s.OpenOrBuild(ctx, fsys)
+	if err != nil || rep.Rebuilt || ix.Meta().Version != v1 {
+		t.Fatalf("second open: rebuilt %v, version %s (was %s), err %v; want the same index reused", rep.Rebuilt, ix.Meta().Version, v1, err)
+	}
+	ix.Close()
+
+	fsys["new.md"] = &fstest.MapFile{Data: []byte("# New\n\nQuantum sensors arrived.\n")}
+	ix, rep, err = s.OpenOrBuild(ctx, fsys)
+	if err != nil || !rep.Rebuilt {
+		t.Fatalf("changed corpus: rebuilt %v, err %v; want a rebuild", rep.Rebuilt, err)
+	}
+	defer ix.Close()
+	res, _ := ix.Search(ctx, corpus.Query{Text: "quantum sensors"})
+	if len(res.Hits) == 0 || res.Hits[0].DocID != "new.md" {
+		t.Errorf("rebuilt index does not find the new document: %v", docIDs(res))
+	}
+	if dirs := versionDirs(t, dir); len(dirs) != 1 {
+		t.Errorf("old index versions left behind: %v", dirs)
+	}
+}
+
+func TestBrokenCorpusKeepsServingOldIndex(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	s := NewStore(dir, Options{}, nil)
+	ix, _, err := s.OpenOrBuild(ctx, testCorpus())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := ix.Meta().Version
+	ix.Close()
+
+	broken := fstest.MapFS{"a.md": {Data: []byte("---\ntitle: [\n---\n")}, "b.yaml": {Data: []byte("entries: {")}}
+	ix, rep, err := s.OpenOrBuild(ctx, broken)
+	if err != nil {
+		t.Fatalf("broken corpus with a good index on disk: %v, want the old index", err)
+	}
+	defer ix.Close()
+	if !rep.Kept || !errors.Is(rep.BuildErr, ErrEmpty) || len(rep.Problems) != 3 {
+		t.Errorf("report: kept %v, err %v, %d problems; want kept, ErrEmpty, 3 problems", rep.Kept, rep.BuildErr, len(rep.Problems))
+	}
+	if ix.Meta().Version != v1 {
+		t.Errorf("serving version %s, want the old %s", ix.Meta().Version, v1)
+	}
+	if res, _ := ix.Search(ctx, corpus.Query{Text: "headbands"}); len(res.Hits) == 0 {
+		t.Error("old index does not answer")
+	}
+
+	_, _, err = NewStore(t.TempDir(), Options{}, nil).OpenOrBuild(ctx, broken)
+	if !errors.Is(err, ErrEmpty) {
+		t.Errorf("broken corpus and no index: got %v, want ErrEmpty", err)
+	}
+}
+
+func TestCorruptIndexIsRebuilt(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	s := NewStore(dir, Options{}, nil)
+	ix, _, err := s.OpenOrBuild(ctx, testCorpus())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	// Damage the index on disk: its meta file and Bleve files.
+	for _, d := range versionDirs(t, dir) {
+		os.WriteFile(filepath.Join(d, metaFile), []byte("{not json"), 0o644)
+	}
+	ix, rep, err := s.OpenOrBuild(ctx, testCorpus())
+	if err != nil || !rep.Rebuilt {
+		t.Fatalf("corrupt index: rebuilt %v, err %v; want a rebuild", rep.Rebuilt, err)
+	}
+	ix.Close()
+	// CURRENT naming a missing directory is rebuilt too.
+	os.WriteFile(filepath.Join(dir, currentFile), []byte("v-gone\n"), 0o644)
+	ix, rep, err = s.OpenOrBuild(ctx, testCorpus())
+	if err != nil || !rep.Rebuilt {
+		t.Fatalf("missing index: rebuilt %v, err %v; want a rebuild", rep.Rebuilt, err)
+	}
+	ix.Close()
+}
+
+func TestOpenLockedIndex(t *testing.T) {
+	dir := t.TempDir()
+	s := NewStore(dir, Options{}, nil)
+	ix, _, err := s.OpenOrBuild(context.Background(), testCorpus())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	_, err = s.Current()
+	if !errors.Is(err, ErrLocked) {
+		t.Errorf("opening an index held open: got %v, want ErrLocked", err)
+	}
+}
+
+func versionDirs(t *testing.T, dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), "v-") {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out
+}
