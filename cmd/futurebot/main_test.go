@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run runs futurebot in-process with args and environment, in a temporary
+// working directory, and returns stdout, stderr and the exit code.
+func run(t *testing.T, dir string, env map[string]string, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	t.Chdir(dir)
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(k string) string { return env[k] })
+	return out.String(), errb.String(), code
+}
+
+func TestAskBuiltInCorpus(t *testing.T) {
+	out, stderr, code := run(t, "", nil, "", "ask", "Who are the Six Little Dragons?")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"DeepSeek", "Game Science", "Unitree", "Deep Robotics", "BrainCo", "Manycore", "[1]", "https://"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat("data/CURRENT"); err != nil {
+		t.Errorf("no index under ./data: %v", err)
+	}
+}
+
+func TestAskJSONSingleAndBatch(t *testing.T) {
+	dir := t.TempDir()
+	out, stderr, code := run(t, dir, nil, "", "ask", "--json", "How many CAR-T therapies has China approved?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var one map[string]any
+	if err := json.Unmarshal([]byte(out), &one); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out)
+	}
+	for _, key := range []string{"question", "answered", "answer", "confidence", "citations", "took_ms"} {
+		if _, ok := one[key]; !ok {
+			t.Errorf("JSON lacks %q: %s", key, out)
+		}
+	}
+	cites, _ := one["citations"].([]any)
+	if len(cites) == 0 {
+		t.Fatalf("no citations: %s", out)
+	}
+	c0, _ := cites[0].(map[string]any)
+	for _, key := range []string{"title", "url", "source", "published", "snippet"} {
+		if s, _ := c0[key].(string); s == "" {
+			t.Errorf("citation field %q empty: %v", key, c0)
+		}
+	}
+
+	questions := "Who are the Six Little Dragons?\n\nWho won the 2022 World Cup?\nWhat is BCI?\n"
+	out, stderr, code = run(t, dir, nil, questions, "ask", "--json")
+	if code != 0 {
+		t.Fatalf("batch exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("batch: got %d lines, want 3 (blank lines skipped):\n%s", len(lines), out)
+	}
+	wantAnswered := []bool{true, false, true}
+	for i, l := range lines {
+		var a struct {
+			Question string `json:"question"`
+			Answered bool   `json:"answered"`
+		}
+		if err := json.Unmarshal([]byte(l), &a); err != nil {
+			t.Fatalf("line %d: %v", i, err)
+		}
+		if a.Answered != wantAnswered[i] {
+			t.Errorf("%q: answered %v, want %v", a.Question, a.Answered, wantAnswered[i])
+		}
+	}
+	if strings.Contains(stderr, "index built") {
+		t.Errorf("second run rebuilt the index instead of reusing it:\n%s", stderr)
+	}
+}
+
+func writeCorpus(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestCorpusFromEnvAndFlag(t *testing.T) {
+	c := writeCorpus(t, map[string]string{"ports.md": "---\ntitle: Ports\nurl: https://example.com/ports\n---\nDrone corridors carried 1,200 parcels in their first month.\n"})
+	out, stderr, code := run(t, "", map[string]string{"CORPUS_DIR": c}, "", "ask", "How many parcels did the drone corridors carry?")
+	if code != 0 || !strings.Contains(out, "1,200") {
+		t.Errorf("CORPUS_DIR: exit %d, out:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+	out, _, code = run(t, "", nil, "", "ask", "--corpus", c, "How many parcels did the drone corridors carry?")
+	if code != 0 || !strings.Contains(out, "1,200") {
+		t.Errorf("--corpus: exit %d, out:\n%s", code, out)
+	}
+}
+
+func TestDotEnvAndPrecedence(t *testing.T) {
+	good := writeCorpus(t, map[string]string{"a.md": "# A\n\nSeaweed farms grew by a third.\n"})
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, ".env"), []byte("CORPUS_DIR="+good+"\nDATA_DIR=envdata\n"), 0o644)
+	out, stderr, code := run(t, dir, nil, "", "ask", "How much did seaweed farms grow?")
+	if code != 0 || !strings.Contains(out, "Seaweed") {
+		t.Fatalf(".env: exit %d, out:\n%s\n%s", code, out, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "envdata", "CURRENT")); err != nil {
+		t.Errorf("DATA_DIR from .env not used: %v", err)
+	}
+	// The environment wins over .env, and flags over both.
+	_, stderr, code = run(t, dir, map[string]string{"CORPUS_DIR": "/nonexistent/from-env"}, "", "ask", "x")
+	if code != exitUsage || !strings.Contains(stderr, "/nonexistent/from-env") {
+		t.Errorf("env over .env: exit %d, stderr %s", code, stderr)
+	}
+	_, _, code = run(t, dir, map[string]string{"CORPUS_DIR": "/nonexistent/from-env"}, "", "ask", "--corpus", good, "seaweed")
+	if code != 0 {
+		t.Errorf("flag over env: exit %d", code)
+	}
+}
+
+func TestConfigProblemsAllNamed(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+	_, stderr, code := run(t, "", map[string]string{"CORPUS_DIR": "/no/such/dir", "DATA_DIR": file, "LOG_LEVEL": "loud"}, "", "ask", "x")
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	for _, want := range []string{"CORPUS_DIR", "DATA_DIR", "LOG_LEVEL"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not name %s:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestCheck(t *testing.T) {
+	out, _, code := run(t, "", nil, "", "check")
+	if code != 0 || !strings.Contains(out, "0 problems") {
+		t.Errorf("built-in corpus: exit %d\n%s", code, out)
+	}
+	c := writeCorpus(t, map[string]string{
+		"ok.md":       "# Fine\n\nA paragraph.\n",
+		"bad.md":      "---\ntitle: [\n---\nx\n",
+		"faq/q.yaml":  "entries:\n  - question: Only a question?\n",
+		"notes.json":  "{}",
+		"sub/raw.txt": "Headline\n\nSome text.\n",
+	})
+	out, _, code = run(t, "", nil, "", "check", "--corpus", c)
+	if code != exitFail {
+		t.Errorf("broken corpus: exit %d, want %d", code, exitFail)
+	}
+	for _, want := range []string{"bad.md:2:", "faq/q.yaml:2: entry 1 needs both a question and an answer", "2 problems"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestReindexAndBrokenCorpus(t *testing.T) {
+	dir := t.TempDir()
+	c := writeCorpus(t, map[string]string{"a.md": "# A\n\nSeaweed farms grew by a third.\n"})
+	out, stderr, code := run(t, dir, nil, "", "reindex", "--corpus", c, "--data", "d")
+	if code != 0 || !strings.Contains(out, "1 article") {
+		t.Fatalf("reindex: exit %d\n%s\n%s", code, out, stderr)
+	}
+	os.WriteFile(filepath.Join(c, "a.md"), []byte("---\ntitle: [\n---\n"), 0o644)
+	_, stderr, code = run(t, dir, nil, "", "reindex", "--corpus", c, "--data", "d")
+	if code != exitFail || !strings.Contains(stderr, "a.md") || !strings.Contains(stderr, "previous index") {
+		t.Errorf("all-broken reindex: exit %d, stderr:\n%s", code, stderr)
+	}
+	// The previous index still answers, and says the rebuild failed.
+	out, stderr, code = run(t, dir, nil, "", "ask", "--corpus", c, "--data", "d", "How much did seaweed farms grow?")
+	if code != 0 || !strings.Contains(out, "Seaweed") || !strings.Contains(stderr, "previous index") {
+		t.Errorf("ask after failed rebuild: exit %d\n%s\n%s", code, out, stderr)
+	}
+}
+
+func TestLookupCommand(t *testing.T) {
+	dir := t.TempDir()
+	out, _, code := run(t, dir, nil, "", "lookup", "company", "unitre")
+	if code != 0 || !strings.HasPrefix(out, "Unitree (company)") || !strings.Contains(out, "[1]") {
+		t.Errorf("lookup: exit %d\n%s", code, out)
+	}
+	out, _, code = run(t, dir, nil, "", "lookup", "sector", "basket weaving")
+	if code != exitFail || !strings.Contains(out, "No sector") || !strings.Contains(out, "Humanoid robots") {
+		t.Errorf("unknown sector: exit %d\n%s", code, out)
+	}
+	_, _, code = run(t, dir, nil, "", "lookup", "planet", "Mars")
+	if code != exitUsage {
+		t.Errorf("bad kind: exit %d, want %d", code, exitUsage)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	if _, _, code := run(t, "", nil, "", "frobnicate"); code != exitUsage {
+		t.Errorf("unknown command: exit %d", code)
+	}
+	if out, _, code := run(t, "", nil, "", "help"); code != 0 || !strings.Contains(out, "futurebot ask") {
+		t.Errorf("help: exit %d\n%s", code, out)
+	}
+}
+
+// TestImportDirections keeps the arrows pointing down: corpus imports no
+// futurebot package, only index knows Bleve, answers knows neither Bleve nor
+// Discord, index does not know answers.
+func TestImportDirections(t *testing.T) {
+	deps := func(pkg string) string {
+		out, err := exec.Command("go", "list", "-deps", "futurebot/"+pkg).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", pkg, err)
+		}
+		return string(out)
+	}
+	rules := []struct {
+		pkg       string
+		forbidden []string
+	}{
+		{"corpus", []string{"futurebot/index", "futurebot/answers", "futurebot/bot", "blevesearch", "discordgo"}},
+		{"answers", []string{"futurebot/index", "futurebot/bot", "blevesearch", "discordgo"}},
+		{"index", []string{"futurebot/answers", "futurebot/bot", "discordgo"}},
+	}
+	for _, r := range rules {
+		d := deps(r.pkg)
+		for _, f := range r.forbidden {
+			if strings.Contains(d, f) {
+				t.Errorf("%s imports %s", r.pkg, f)
+			}
+		}
+	}
+}
