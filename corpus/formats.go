@@ -150,16 +150,23 @@ var (
 	mdListItem = regexp.MustCompile(`^\s*([-*+]|\d+[.)])\s+`)
 )
 
-func loadMarkdown(name string, data []byte) ([]Document, error) {
+// articleHead checks a text article and reads its front matter; it returns
+// the document so far and the body after the front matter.
+func articleHead(name string, data []byte) (Document, []byte, error) {
+	doc := Document{ID: name, Kind: KindArticle}
 	if err := checkText(data); err != nil {
-		return nil, err
+		return doc, nil, err
 	}
 	fm, body, err := parseFrontMatter(data)
 	if err != nil {
-		return nil, err
+		return doc, nil, err
 	}
-	doc := Document{ID: name, Kind: KindArticle}
-	if err := fm.apply(&doc); err != nil {
+	return doc, body, fm.apply(&doc)
+}
+
+func loadMarkdown(name string, data []byte) ([]Document, error) {
+	doc, body, err := articleHead(name, data)
+	if err != nil {
 		return nil, err
 	}
 	var paras []string
@@ -257,15 +264,8 @@ var dateLine = regexp.MustCompile(`(?i)^((mon|tues|wednes|thurs|fri|satur|sun)da
 // as a date hint, the first heading-like line as the title, and later short
 // unpunctuated lines as headings.
 func loadText(name string, data []byte) ([]Document, error) {
-	if err := checkText(data); err != nil {
-		return nil, err
-	}
-	fm, body, err := parseFrontMatter(data)
+	doc, body, err := articleHead(name, data)
 	if err != nil {
-		return nil, err
-	}
-	doc := Document{ID: name, Kind: KindArticle}
-	if err := fm.apply(&doc); err != nil {
 		return nil, err
 	}
 	text := strings.ReplaceAll(string(body), "\r\n", "\n")

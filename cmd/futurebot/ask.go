@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -17,19 +18,13 @@ import (
 type askCommand struct{}
 
 func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
-	var c config
-	fs := newFlagSet("ask", m)
-	c.bindCommon(fs, true)
-	asJSON := fs.Bool("json", false, "print one JSON object per question")
-	rest, err := parseFlags(fs, args)
+	var asJSON *bool
+	c, rest, err := m.setup("ask", true, args, func(fs *flag.FlagSet) { asJSON = fs.Bool("json", false, "print one JSON object per question") })
 	if err != nil {
 		return err
 	}
-	if err := c.resolve(m.Getenv); err != nil {
-		return err
-	}
 	log := c.logger(m)
-	ix, engine, err := openEngine(ctx, &c, log)
+	ix, engine, err := openEngine(ctx, c, log)
 	if err != nil {
 		return err
 	}

@@ -11,13 +11,8 @@ import (
 type checkCommand struct{}
 
 func (*checkCommand) Run(ctx context.Context, m *Main, args []string) error {
-	var c config
-	fs := newFlagSet("check", m)
-	c.bindCommon(fs, false)
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := c.resolve(m.Getenv); err != nil {
+	c, _, err := m.setup("check", false, args, nil)
+	if err != nil {
 		return err
 	}
 	cp, problems := corpus.Load(c.corpusFS())

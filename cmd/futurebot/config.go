@@ -27,6 +27,24 @@ type config struct {
 	EnvFile   string
 }
 
+// setup parses a command's flags (its own, registered by extra, and the
+// common ones) and resolves the configuration; it returns the positional
+// arguments.
+func (m *Main) setup(name string, withData bool, args []string, extra func(*flag.FlagSet)) (*config, []string, error) {
+	c := &config{}
+	fs := flag.NewFlagSet("futurebot "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	c.bindCommon(fs, withData)
+	if extra != nil {
+		extra(fs)
+	}
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, rest, c.resolve(m.Getenv)
+}
+
 // bindCommon registers the flags shared by commands that open the corpus.
 func (c *config) bindCommon(fs *flag.FlagSet, withData bool) {
 	fs.StringVar(&c.CorpusDir, "corpus", "", "corpus directory (default: CORPUS_DIR, else the built-in corpus)")

@@ -14,10 +14,7 @@ import (
 type lookupCommand struct{}
 
 func (*lookupCommand) Run(ctx context.Context, m *Main, args []string) error {
-	var c config
-	fs := newFlagSet("lookup", m)
-	c.bindCommon(fs, true)
-	rest, err := parseFlags(fs, args)
+	c, rest, err := m.setup("lookup", true, args, nil)
 	if err != nil {
 		return err
 	}
@@ -28,10 +25,7 @@ func (*lookupCommand) Run(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if err := c.resolve(m.Getenv); err != nil {
-		return err
-	}
-	ix, engine, err := openEngine(ctx, &c, c.logger(m))
+	ix, engine, err := openEngine(ctx, c, c.logger(m))
 	if err != nil {
 		return err
 	}

@@ -14,13 +14,8 @@ import (
 type reindexCommand struct{}
 
 func (*reindexCommand) Run(ctx context.Context, m *Main, args []string) error {
-	var c config
-	fs := newFlagSet("reindex", m)
-	c.bindCommon(fs, true)
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := c.resolve(m.Getenv); err != nil {
+	c, _, err := m.setup("reindex", true, args, nil)
+	if err != nil {
 		return err
 	}
 	log := c.logger(m)

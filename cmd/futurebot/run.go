@@ -115,12 +115,6 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func newFlagSet(name string, m *Main) *flag.FlagSet {
-	fs := flag.NewFlagSet("futurebot "+name, flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	return fs
-}
-
 func plural(n int, word string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, word)
