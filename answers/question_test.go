@@ -1,0 +1,36 @@
+package answers
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"futurebot/corpus"
+)
+
+// FuzzAnalyze feeds arbitrary questions to the question parser: it must not
+// panic, must keep its output valid UTF-8 and bounded, and entity spans must
+// point at the canonical names in the search text.
+func FuzzAnalyze(f *testing.F) {
+	m := corpus.NewMatcher([]corpus.Entity{
+		{Name: "Brain-computer interfaces", Kind: corpus.Sector, Aliases: []string{"BCI", "脑机接口"}},
+		{Name: "MIIT", Kind: corpus.Policy, Aliases: []string{"Ministry of Industry and Information Technology", "工信部"}},
+	})
+	for _, s := range []string{"What is BCI?", "工信部脑机接口", "how many BCIs does MIIT list", "\xff", strings.Repeat("bci ", 300)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q := Analyze(s, m)
+		if !utf8.ValidString(q.Search) || !utf8.ValidString(q.Raw) {
+			t.Fatalf("invalid UTF-8 from %q", s)
+		}
+		if len(q.Raw) > MaxQuestionBytes {
+			t.Fatalf("raw question of %d bytes, limit %d", len(q.Raw), MaxQuestionBytes)
+		}
+		for _, es := range q.EntitySpans {
+			if es.Start < 0 || es.End > len(q.Search) || q.Search[es.Start:es.End] != es.Entity.Name {
+				t.Fatalf("entity span %v wrong in %q", es.Span, q.Search)
+			}
+		}
+	})
+}
