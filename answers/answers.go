@@ -292,66 +292,84 @@ func properNoun(text string, span corpus.Span) bool {
 	return unicode.IsUpper(r) && strings.TrimSpace(text[:span.Start]) != ""
 }
 
-// bestRun scores every sentence of a passage and returns the best run of one
-// to three consecutive sentences.
+// sentenceFacts is what one sentence of a passage holds for the question.
+type sentenceFacts struct {
+	corpus.Span
+	covered   map[string]float64 // query term -> credit of its best match here
+	positions []int              // where query terms matched
+	mentioned map[*corpus.Entity]bool
+	subjectAt int // where it first names an entity of the question, or -1
+	heading   bool
+}
+
+// bestRun scores every run of one to three consecutive sentences of a
+// passage and returns the best.
 func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w weights) (candidate, bool) {
-	sents := corpus.SplitSentences(h.Text)
-	if len(sents) == 0 {
+	spans := corpus.SplitSentences(h.Text)
+	if len(spans) == 0 {
 		return candidate{}, false
 	}
-	// Terms matched outside the sentence: in the FAQ question, the title or the heading.
-	context := map[string]float64{}
+	// Terms matched outside the sentences: in the FAQ question, the title or
+	// the heading. An FAQ answer is read whole: its question is its context.
+	outside := map[string]float64{}
 	for _, m := range h.QuestionMatches {
-		context[m.Term] = max(context[m.Term], matchCredit(m))
+		outside[m.Term] = max(outside[m.Term], matchCredit(m))
 	}
 	for _, t := range h.TitleTerms {
-		context[t] = max(context[t], 0.5)
-	}
-	if h.Kind == corpus.KindFAQ && len(h.QuestionMatches) > 0 {
-		// An FAQ answer is read whole: its question is its context.
-		for t, c := range context {
-			context[t] = max(c, 0.9)
-		}
+		outside[t] = max(outside[t], 0.5)
 	}
 	faqBonus := 0.0
 	if h.Kind == corpus.KindFAQ {
 		faqBonus = 0.25 * questionSimilarity(h)
+		if len(h.QuestionMatches) > 0 {
+			for t, c := range outside {
+				outside[t] = max(c, 0.9)
+			}
+		}
 	}
-	var entsInContext []*corpus.Entity
+	// Entities named in the title, heading or FAQ question count half for
+	// every sentence.
+	inContext := map[*corpus.Entity]bool{}
 	for _, m := range e.matcher.Find(h.Title + "\n" + h.Heading + "\n" + h.Question) {
-		entsInContext = append(entsInContext, m.Entity)
+		inContext[m.Entity] = true
 	}
-	scoreSpan := func(s corpus.Span) (float64, float64) {
-		covered := map[string]float64{}
-		for t, c := range context {
-			covered[t] = c
+	sents := make([]sentenceFacts, len(spans))
+	mi := 0
+	for i, sp := range spans {
+		f := sentenceFacts{Span: sp, covered: map[string]float64{}, mentioned: map[*corpus.Entity]bool{}, subjectAt: -1}
+		f.heading = strings.HasPrefix(h.Text[sp.Start:], corpus.HeadingPrefix)
+		for ; mi < len(h.Matches) && h.Matches[mi].Start < sp.Start; mi++ {
 		}
-		var positions []int
-		for _, m := range h.Matches {
-			if m.Start >= s.Start && m.End <= s.End {
-				covered[m.Term] = max(covered[m.Term], matchCredit(m))
-				positions = append(positions, m.Start)
+		for j := mi; j < len(h.Matches) && h.Matches[j].End <= sp.End; j++ {
+			m := h.Matches[j]
+			f.covered[m.Term] = max(f.covered[m.Term], matchCredit(m))
+			f.positions = append(f.positions, m.Start)
+		}
+		for _, m := range e.matcher.Find(h.Text[sp.Start:sp.End]) {
+			f.mentioned[m.Entity] = true
+			if slices.ContainsFunc(q.EntitySpans, func(es EntitySpan) bool { return es.Entity == m.Entity }) &&
+				(f.subjectAt < 0 || sp.Start+m.Start < f.subjectAt) {
+				f.subjectAt = sp.Start + m.Start
 			}
 		}
-		mentioned := map[*corpus.Entity]bool{}
-		subject := 0.0
-		for _, m := range e.matcher.Find(h.Text[s.Start:s.End]) {
-			mentioned[m.Entity] = true
-			if m.Start < 24 && slices.ContainsFunc(q.EntitySpans, func(es EntitySpan) bool { return es.Entity == m.Entity }) {
-				subject = 0.06 // the sentence is about the entity asked for
-			}
-		}
-		for _, ent := range entsInContext {
-			if !mentioned[ent] {
-				mentioned[ent] = false // known from context: counts half below
-			}
-		}
+		sents[i] = f
+	}
+
+	scoreRun := func(run []sentenceFacts) (float64, float64) {
+		span := corpus.Span{Start: run[0].Start, End: run[len(run)-1].End}
 		var got float64
 		for t, wt := range w.term {
-			c := covered[t]
+			c := outside[t]
+			for _, f := range run {
+				c = max(c, f.covered[t])
+			}
 			if ent := w.entity[t]; ent != nil {
-				if in, ok := mentioned[ent]; ok {
-					c = max(c, map[bool]float64{true: 1, false: 0.6}[in])
+				named := slices.ContainsFunc(run, func(f sentenceFacts) bool { return f.mentioned[ent] })
+				switch {
+				case named:
+					c = 1
+				case inContext[ent]:
+					c = max(c, 0.6)
 				}
 			}
 			got += wt * c
@@ -360,24 +378,34 @@ func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w we
 		if w.total > 0 {
 			cov = got / w.total
 		}
-		text := h.Text[s.Start:s.End]
-		score := cov + subject + faqBonus
+		text := h.Text[span.Start:span.End]
+		score := cov + faqBonus
+		if slices.ContainsFunc(run, func(f sentenceFacts) bool { return f.subjectAt >= 0 && f.subjectAt-span.Start < 24 }) {
+			score += 0.06 // the run is about the entity asked for
+		}
 		if typeFits(q.Type, text) {
 			score += 0.15
 		}
-		score += 0.1 * proximity(positions, s)
+		var positions []int
+		for _, f := range run {
+			positions = append(positions, f.positions...)
+		}
+		score += 0.1 * proximity(positions, span)
 		if top > 0 {
 			score += e.opts.RetrievalWeight * h.Score / top
 		}
 		score -= 0.02 * float64(rank)
 		if n := corpus.CountWords(text); n > 60 {
 			score -= 0.002 * float64(n-60)
+		} else if n < 6 {
+			score -= 0.1 // "Yes." or "Two years." says little without the next sentence
 		}
 		return score, cov
 	}
+
 	best := candidate{hit: h, rank: rank, score: math.Inf(-1)}
 	for i := range sents {
-		if strings.HasPrefix(h.Text[sents[i].Start:], corpus.HeadingPrefix) {
+		if sents[i].heading {
 			continue
 		}
 		for j := i; j < len(sents) && j < i+3; j++ {
@@ -385,16 +413,13 @@ func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w we
 			if j > i && span.End-span.Start > e.opts.MaxAnswerBytes {
 				break
 			}
-			score, cov := scoreSpan(span)
+			score, cov := scoreRun(sents[i : j+1])
 			// A longer run must earn its length; a sentence that leans on the
-			// one before ("It", "They") needs it.
+			// one before ("It", "They") needs it; an FAQ answer reads best whole.
 			if h.Kind == corpus.KindFAQ && i == 0 && j == len(sents)-1 {
-				score += 0.02 // an FAQ answer reads best whole
+				score += 0.02
 			} else {
 				score -= 0.04 * float64(j-i)
-			}
-			if corpus.CountWords(h.Text[span.Start:span.End]) < 6 {
-				score -= 0.1 // "Yes." or "Two years." says little without the next sentence
 			}
 			if startsWithReference(h.Text[sents[i].Start:]) && i > 0 {
 				score -= 0.05

@@ -445,6 +445,9 @@ func (ix *Index) textQuery(q corpus.Query, unknown []string) query.Query {
 			m.SetField(f.name)
 			m.SetBoost(f.boost)
 			parts = append(parts, m)
+			if f.name != fieldBody && f.name != fieldQuestion {
+				continue // titles and headings repeat the body's words; fuzzy matching there costs more than it finds
+			}
 			for _, u := range unknown {
 				fz := bleve.NewFuzzyQuery(u)
 				fz.SetField(f.name)
