@@ -184,3 +184,28 @@ func (e *Engine) factAbout(h *corpus.Hit, ent *corpus.Entity) (corpus.Span, bool
 	}
 	return best, bestScore > 0
 }
+
+// Search runs a query against the index as is: ranked passages for /search
+// and "more sources".
+func (e *Engine) Search(ctx context.Context, q corpus.Query) (corpus.Results, error) {
+	q.Text = Analyze(q.Text, nil).Raw
+	return e.search.Search(ctx, q)
+}
+
+// SuggestQuestions returns up to n FAQ questions that match what the user
+// has typed so far (the first FAQ questions when nothing is typed yet).
+func (e *Engine) SuggestQuestions(ctx context.Context, typed string, n int) ([]string, error) {
+	res, err := e.search.Search(ctx, corpus.Query{Text: Analyze(typed, nil).Raw, Kind: corpus.KindFAQ, Limit: n})
+	if err != nil {
+		return nil, fmt.Errorf("suggest questions: %w", err)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, h := range res.Hits {
+		if h.Question != "" && !seen[h.Question] {
+			seen[h.Question] = true
+			out = append(out, h.Question)
+		}
+	}
+	return out, nil
+}

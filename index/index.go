@@ -296,7 +296,10 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 
 	main := ix.textQuery(q, unknown)
 	if main == nil {
-		return res, nil
+		if q.Kind == "" && q.Sector == "" && q.Company == "" && q.Policy == "" {
+			return res, nil
+		}
+		main = bleve.NewMatchAllQuery() // browse by filter alone
 	}
 	res.Fuzzy = len(unknown) > 0
 	var qry query.Query = main

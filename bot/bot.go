@@ -1,0 +1,424 @@
+// Package bot is futurebot on Discord: slash commands, autocomplete,
+// questions in channels, buttons. It is the only package that knows
+// discordgo; answers come from an Engine.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"futurebot/answers"
+	"futurebot/corpus"
+)
+
+// Engine answers questions; answers.Engine satisfies it.
+type Engine interface {
+	Ask(ctx context.Context, question string) (answers.Answer, error)
+	Lookup(ctx context.Context, kind corpus.EntityKind, name string) (answers.Card, error)
+	Resolve(kind corpus.EntityKind, name string, n int) []answers.EntityMatch
+	SuggestQuestions(ctx context.Context, typed string, n int) ([]string, error)
+	Search(ctx context.Context, q corpus.Query) (corpus.Results, error)
+}
+
+// IndexInfo describes the index in service, for /sources and /healthz.
+type IndexInfo struct {
+	Version  string
+	Built    time.Time
+	Articles int
+	FAQs     int
+	Passages int
+	Sources  map[string]int
+}
+
+// Config is what the bot needs to run.
+type Config struct {
+	Token string
+	// GuildID registers commands in one guild (instantly) instead of globally.
+	GuildID string
+	// AskChannels are channels where questions are answered without a mention.
+	AskChannels []string
+	AdminRoles  []string
+	AdminUsers  []string
+	// RateLimit is questions per user per minute (0: unlimited).
+	RateLimit int
+	// ShardID and ShardCount shard the gateway connection (ShardCount 0: no sharding).
+	ShardID, ShardCount int
+	// HTTPClient talks to Discord's REST API (see NewHTTPClient).
+	HTTPClient *http.Client
+	// DataDir is where feedback is appended (feedback.jsonl).
+	DataDir string
+	// DeferAfter is how long a reply may take before it is deferred.
+	DeferAfter time.Duration
+	// Grace bounds how long shutdown waits for replies in flight.
+	Grace time.Duration
+}
+
+// Bot is futurebot connected to Discord.
+type Bot struct {
+	cfg     Config
+	engine  Engine
+	info    func() IndexInfo
+	log     *slog.Logger
+	metrics *metrics
+	router  *Router
+	session *discordgo.Session
+
+	selfID    atomic.Value // string
+	appID     atomic.Value // string
+	connected atomic.Bool
+	readyOnce atomic.Bool
+	closing   atomic.Bool
+	inflight  sync.WaitGroup
+	seen      *seenSet
+	feedback  *feedbackLog
+	registerd chan struct{}
+	regOnce   sync.Once
+}
+
+// New returns a bot; Run connects it.
+func New(cfg Config, engine Engine, info func() IndexInfo, log *slog.Logger, reg prometheus.Registerer) (*Bot, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("no Discord token")
+	}
+	if cfg.DeferAfter == 0 {
+		cfg.DeferAfter = 1500 * time.Millisecond
+	}
+	if cfg.Grace == 0 {
+		cfg.Grace = 10 * time.Second
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient, _ = NewHTTPClient("")
+	}
+	log = log.With("component", "bot")
+	s, err := discordgo.New("Bot " + cfg.Token)
+	if err != nil {
+		return nil, fmt.Errorf("discord session: %w", err)
+	}
+	s.Client = cfg.HTTPClient
+	s.LogLevel = discordgo.LogWarning
+	s.StateEnabled = false
+	s.ShouldRetryOnRateLimit = true
+	s.MaxRestRetries = 3
+	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	if len(cfg.AskChannels) > 0 {
+		s.Identify.Intents |= discordgo.IntentsMessageContent
+	}
+	if cfg.ShardCount > 0 {
+		s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
+	}
+	routeDiscordLogs(log, cfg.Token)
+	b := &Bot{cfg: cfg, engine: engine, info: info, log: log, metrics: newMetrics(reg), session: s,
+		seen: newSeenSet(8192), feedback: newFeedbackLog(cfg.DataDir), registerd: make(chan struct{})}
+	b.selfID.Store("")
+	b.appID.Store("")
+	b.router = NewRouter(Logging(log), Recover(log), RateLimit(NewUserLimiter(cfg.RateLimit), b.metrics.rateLimited.Inc))
+	b.routes()
+	s.AddHandler(b.onReady)
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) { b.connected.Store(true) })
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.connected.Store(false) })
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
+		b.connected.Store(true)
+		b.metrics.reconnects.Inc()
+	})
+	s.AddHandler(b.onInteraction)
+	s.AddHandler(b.onMessage)
+	return b, nil
+}
+
+// Run connects to Discord, registers the commands and answers until ctx is
+// done; then it stops taking work, lets replies in flight finish (up to the
+// grace period) and disconnects.
+func (b *Bot) Run(ctx context.Context) error {
+	if err := b.session.Open(); err != nil {
+		return fmt.Errorf("connect to Discord: %w", err)
+	}
+	<-ctx.Done()
+	b.closing.Store(true)
+	done := make(chan struct{})
+	go func() { b.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(b.cfg.Grace):
+		b.log.Warn("shutdown grace period over with replies still in flight")
+	}
+	b.connected.Store(false)
+	return b.session.Close()
+}
+
+// Connected reports whether the gateway connection is up.
+func (b *Bot) Connected() bool { return b.connected.Load() }
+
+// Registered is closed once the commands have been registered.
+func (b *Bot) Registered() <-chan struct{} { return b.registerd }
+
+func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
+	b.connected.Store(true)
+	if r.User != nil {
+		b.selfID.Store(r.User.ID)
+	}
+	if r.Application != nil {
+		b.appID.Store(r.Application.ID)
+	}
+	if b.readyOnce.Swap(true) {
+		b.metrics.reconnects.Inc()
+		return
+	}
+	// Register in a goroutine: the READY handler must not block the gateway.
+	go b.register()
+}
+
+func (b *Bot) register() {
+	app := b.appID.Load().(string)
+	if app == "" {
+		b.log.Error("READY carried no application ID; commands not registered")
+		return
+	}
+	cmds, err := b.session.ApplicationCommandBulkOverwrite(app, b.cfg.GuildID, Commands())
+	if err != nil {
+		b.log.Error("registering commands failed", "err", err)
+		return
+	}
+	where := "globally (may take up to an hour to appear)"
+	if b.cfg.GuildID != "" {
+		where = "in guild " + b.cfg.GuildID
+	}
+	b.log.Info("commands registered", "count", len(cmds), "where", where)
+	b.regOnce.Do(func() { close(b.registerd) })
+}
+
+// begin counts a piece of work in flight unless the bot is shutting down.
+func (b *Bot) begin() bool {
+	if b.closing.Load() {
+		return false
+	}
+	b.inflight.Add(1)
+	return true
+}
+
+// workContext is the context of one reply: not tied to shutdown, so replies
+// in flight finish, but bounded.
+func workContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 2*time.Minute)
+}
+
+func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	if ic == nil || ic.Interaction == nil || !b.seen.add("i:"+ic.ID) || !b.begin() {
+		return
+	}
+	defer b.inflight.Done()
+	i := ic.Interaction
+	req, ok := parseInteraction(i)
+	if !ok {
+		b.log.Info("ignored an interaction of unknown shape", "type", int(i.Type), "id", i.ID)
+		return
+	}
+	req.Ephemeral = req.Bool("private") || (req.Kind == KindComponent && req.Name != idPage)
+	ctx, cancel := workContext()
+	defer cancel()
+	if req.Kind == KindAutocomplete {
+		resp, err := b.router.Serve(ctx, req)
+		var choices []*discordgo.ApplicationCommandOptionChoice
+		if err == nil && resp != nil {
+			choices = resp.Choices
+		}
+		if choices == nil {
+			choices = []*discordgo.ApplicationCommandOptionChoice{}
+		}
+		if err := s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+			Data: &discordgo.InteractionResponseData{Choices: choices}}); err != nil {
+			b.log.Warn("autocomplete reply failed", "id", i.ID, "err", err)
+		}
+		return
+	}
+	type result struct {
+		resp *Response
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		resp, err := b.router.Serve(ctx, req)
+		done <- result{resp, err}
+	}()
+	var r result
+	deferred := false
+	select {
+	case r = <-done:
+	case <-time.After(b.cfg.DeferAfter):
+		deferred = true
+		typ := discordgo.InteractionResponseDeferredChannelMessageWithSource
+		var flags discordgo.MessageFlags
+		if req.Kind == KindComponent && req.Name == idPage {
+			typ = discordgo.InteractionResponseDeferredMessageUpdate
+		} else if req.Ephemeral {
+			flags = discordgo.MessageFlagsEphemeral
+		}
+		if err := s.InteractionRespond(i, &discordgo.InteractionResponse{Type: typ,
+			Data: &discordgo.InteractionResponseData{Flags: flags}}); err != nil {
+			b.log.Warn("deferring the reply failed", "id", i.ID, "err", err)
+		}
+		r = <-done
+	}
+	msg := b.messageFor(req, r.resp, r.err)
+	if msg == nil {
+		return
+	}
+	var err error
+	switch {
+	case deferred:
+		_, err = s.InteractionResponseEdit(i, msg.webhookEdit())
+	case r.resp != nil && r.resp.Update:
+		err = s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: msg.interactionData()})
+	default:
+		err = s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: msg.interactionData()})
+	}
+	if err != nil {
+		b.log.Warn("reply failed", "id", i.ID, "name", req.Name, "err", err)
+	}
+}
+
+// messageFor turns a handler's result into the message to send; errors
+// become a short apology, the detail stays in the log.
+func (b *Bot) messageFor(req *Request, resp *Response, err error) *Message {
+	switch {
+	case errors.Is(err, errPanic):
+		m := TextMessage("Sorry — something broke on my side while answering. It has been logged; please try again.", true)
+		return &m
+	case errors.Is(err, errUnknown):
+		m := TextMessage("I don't know that command or button any more. Try /help.", true)
+		return &m
+	case err != nil:
+		m := TextMessage("Sorry — I couldn't answer that just now. Please try again in a moment.", true)
+		return &m
+	case resp == nil || resp.Message == nil:
+		return nil
+	}
+	return resp.Message
+}
+
+var mentionRe = regexp.MustCompile(`<@!?(\d+)>`)
+
+// onMessage answers a channel message that mentions the bot, or one in an
+// ask-channel that reads as a question, with a reply that references it.
+func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
+	if mc == nil || mc.Message == nil || mc.Author == nil {
+		return
+	}
+	m := mc.Message
+	self := b.selfID.Load().(string)
+	if m.Author.Bot || m.WebhookID != "" || m.Author.ID == self || self == "" {
+		return
+	}
+	mentioned := slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u != nil && u.ID == self })
+	question := strings.TrimSpace(mentionRe.ReplaceAllStringFunc(m.Content, func(tok string) string {
+		if strings.Contains(tok, self) {
+			return ""
+		}
+		return tok
+	}))
+	if !mentioned && !(slices.Contains(b.cfg.AskChannels, m.ChannelID) && readsAsQuestion(question)) {
+		return
+	}
+	if !b.seen.add("m:"+m.ID) || !b.begin() {
+		return
+	}
+	defer b.inflight.Done()
+	if err := s.ChannelTyping(m.ChannelID); err != nil {
+		b.log.Debug("typing indicator failed", "err", err)
+	}
+	req := &Request{Kind: KindMessage, Name: "message", ID: m.ID, UserID: m.Author.ID, GuildID: m.GuildID,
+		ChannelID: m.ChannelID, Message: m, Text: question, Options: map[string]any{}}
+	ctx, cancel := workContext()
+	defer cancel()
+	resp, err := b.router.Serve(ctx, req)
+	msg := b.messageFor(req, resp, err)
+	if msg == nil {
+		return
+	}
+	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID}
+	if msg.Ephemeral {
+		// A channel reply cannot be private; keep it short and neutral.
+		msg.Ephemeral = false
+	}
+	if _, err := s.ChannelMessageSendComplex(m.ChannelID, msg.messageSend(ref)); err != nil {
+		b.log.Warn("reply to message failed", "message", m.ID, "err", err)
+	}
+}
+
+var questionStart = regexp.MustCompile(`(?i)^(who|whom|whose|what|which|when|where|why|how|is|are|was|were|do|does|did|can|could|should|will|would|has|have|tell me|explain|list|name)\b`)
+
+// readsAsQuestion reports whether a message in an ask-channel is a question
+// rather than chat.
+func readsAsQuestion(s string) bool {
+	s = strings.TrimSpace(s)
+	if corpus.CountWords(s) < 2 {
+		return false
+	}
+	return strings.HasSuffix(s, "?") || strings.HasSuffix(s, "？") || questionStart.MatchString(s)
+}
+
+// seenSet remembers recent IDs so a replayed event is handled once.
+type seenSet struct {
+	mu    sync.Mutex
+	ids   map[string]struct{}
+	order []string
+	cap   int
+}
+
+func newSeenSet(n int) *seenSet { return &seenSet{ids: map[string]struct{}{}, cap: n} }
+
+// add records id and reports whether it is new.
+func (s *seenSet) add(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.ids[id]; ok {
+		return false
+	}
+	s.ids[id] = struct{}{}
+	s.order = append(s.order, id)
+	if len(s.order) > s.cap {
+		delete(s.ids, s.order[0])
+		s.order = s.order[1:]
+	}
+	return true
+}
+
+var logger atomic.Pointer[slog.Logger]
+
+// routeDiscordLogs sends discordgo's own log lines to log, with the token
+// redacted, and explains a refused privileged intent.
+func routeDiscordLogs(log *slog.Logger, token string) {
+	logger.Store(log)
+	discordgo.Logger = func(level, caller int, format string, a ...interface{}) {
+		l := logger.Load()
+		msg := fmt.Sprintf(format, a...)
+		if token != "" {
+			msg = strings.ReplaceAll(msg, token, "[redacted]")
+		}
+		if strings.Contains(msg, "4014") {
+			l.Error("Discord refused the Message Content intent that ASK_CHANNEL_IDS needs: enable \"Message Content Intent\" " +
+				"under Bot > Privileged Gateway Intents in the Discord developer portal, or unset ASK_CHANNEL_IDS")
+		}
+		lvl := slog.LevelInfo
+		switch level {
+		case discordgo.LogError:
+			lvl = slog.LevelError
+		case discordgo.LogWarning:
+			lvl = slog.LevelWarn
+		case discordgo.LogDebug:
+			lvl = slog.LevelDebug
+		}
+		l.Log(context.Background(), lvl, "discordgo: "+msg)
+	}
+}

@@ -1,0 +1,55 @@
+package bot
+
+import (
+	"github.com/bwmarrin/discordgo"
+)
+
+// Command names.
+const (
+	cmdAsk     = "ask"
+	cmdSearch  = "search"
+	cmdSector  = "sector"
+	cmdCompany = "company"
+	cmdPolicy  = "policy"
+	cmdSources = "sources"
+	cmdHelp    = "help"
+	cmdAskMsg  = "Ask futurebot"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// Commands is the full list registered at start with one bulk overwrite,
+// so registering again after a restart changes nothing.
+func Commands() []*discordgo.ApplicationCommand {
+	str := func(name, desc string, required, autocomplete bool) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name,
+			Description: desc, Required: required, Autocomplete: autocomplete, MaxLength: 500}
+	}
+	lookup := func(name, what string) *discordgo.ApplicationCommand {
+		return &discordgo.ApplicationCommand{Name: name, Description: "What the sources say about a " + what,
+			Options: []*discordgo.ApplicationCommandOption{str("name", "The "+what+"'s name or an alias", true, true)}}
+	}
+	return []*discordgo.ApplicationCommand{
+		{Name: cmdAsk, Description: "Ask a question; the answer quotes and cites the sources",
+			Options: []*discordgo.ApplicationCommandOption{
+				str("question", "Your question", true, true),
+				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Only you see the answer"},
+			}},
+		{Name: cmdSearch, Description: "Search the sources; results with links, page by page",
+			Options: []*discordgo.ApplicationCommandOption{
+				str("query", "Words to look for", true, false),
+				str("sector", "Only passages about this sector", false, true),
+				str("company", "Only passages about this company", false, true),
+				str("policy", "Only passages about this policy", false, true),
+			}},
+		lookup(cmdSector, "sector"),
+		lookup(cmdCompany, "company"),
+		lookup(cmdPolicy, "policy"),
+		{Name: cmdSources, Description: "What the sources hold, and when they were last indexed",
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionInteger, Name: "page", Description: "Page of the list", MinValue: ptr(1.0)},
+			}},
+		{Name: cmdHelp, Description: "What futurebot does and how to ask"},
+		{Name: cmdAskMsg, Type: discordgo.MessageApplicationCommand},
+	}
+}

@@ -1,0 +1,372 @@
+// Package discordtest is a fake Discord for tests: the REST API and the
+// gateway websocket on 127.0.0.1, enough for the real discordgo client to
+// connect, register commands, receive events and reply.
+package discordtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Request is one REST call the bot made.
+type Request struct {
+	Method string
+	Path   string // without the /api/v9 prefix
+	Body   []byte
+}
+
+// JSON decodes the request body into v.
+func (r Request) JSON(v any) error { return json.Unmarshal(r.Body, v) }
+
+// Fake is a fake Discord.
+type Fake struct {
+	AppID string
+	BotID string
+
+	srv      *httptest.Server
+	upgrader websocket.Upgrader
+
+	mu         sync.Mutex
+	requests   []Request
+	changed    chan struct{} // closed and replaced whenever something is recorded
+	conn       *websocket.Conn
+	connMu     sync.Mutex // serialises writes to conn
+	seq        int
+	identifies int
+	resumes    int
+	heartbeats int
+	faults     []fault
+	nextID     int
+}
+
+type fault struct {
+	method, prefix string
+	status         int
+}
+
+// New starts a fake Discord; it stops when the test ends.
+func New(t testing.TB) *Fake {
+	f := &Fake{AppID: "100000000000000001", BotID: "100000000000000002", changed: make(chan struct{}), nextID: 500000000000000000}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.Close)
+	return f
+}
+
+// URL is the base URL to give the bot as DISCORD_API_URL.
+func (f *Fake) URL() string { return f.srv.URL }
+
+// Close stops the fake.
+func (f *Fake) Close() {
+	f.mu.Lock()
+	c := f.conn
+	f.conn = nil
+	f.mu.Unlock()
+	if c != nil {
+		c.Close()
+	}
+	f.srv.CloseClientConnections()
+	f.srv.Close()
+}
+
+func (f *Fake) notify() {
+	close(f.changed)
+	f.changed = make(chan struct{})
+}
+
+// FailNext makes the next call matching method and path prefix answer with
+// status (429 carries a short retry_after).
+func (f *Fake) FailNext(method, pathPrefix string, status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.faults = append(f.faults, fault{method, pathPrefix, status})
+}
+
+// Requests returns every REST call so far.
+func (f *Fake) Requests() []Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Request(nil), f.requests...)
+}
+
+// Counts returns how many IDENTIFY, RESUME and heartbeat messages arrived.
+func (f *Fake) Counts() (identifies, resumes, heartbeats int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.identifies, f.resumes, f.heartbeats
+}
+
+// Wait waits until cond holds (checked whenever something happens) or the
+// timeout passes; it reports whether cond held.
+func (f *Fake) Wait(timeout time.Duration, cond func() bool) bool {
+	deadline := time.After(timeout)
+	for {
+		f.mu.Lock()
+		ch := f.changed
+		f.mu.Unlock()
+		if cond() {
+			return true
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			return cond()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// WaitRequest waits for a REST call that match accepts and returns it.
+func (f *Fake) WaitRequest(t testing.TB, timeout time.Duration, what string, match func(Request) bool) Request {
+	t.Helper()
+	var found Request
+	ok := f.Wait(timeout, func() bool {
+		for _, r := range f.Requests() {
+			if match(r) {
+				found = r
+				return true
+			}
+		}
+		return false
+	})
+	if !ok {
+		var seen []string
+		for _, r := range f.Requests() {
+			seen = append(seen, r.Method+" "+r.Path)
+		}
+		t.Fatalf("no %s within %v; requests so far: %v", what, timeout, seen)
+	}
+	return found
+}
+
+func (f *Fake) id() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	return fmt.Sprint(f.nextID)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/gateway" || r.URL.Path == "/gateway/" {
+		f.gateway(w, r)
+		return
+	}
+	path := strings.TrimPrefix(r.URL.Path, "/api/v9")
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	f.mu.Lock()
+	f.requests = append(f.requests, Request{Method: r.Method, Path: path, Body: body})
+	status := 0
+	for i, ft := range f.faults {
+		if ft.method == r.Method && strings.HasPrefix(path, ft.prefix) {
+			status = ft.status
+			f.faults = append(f.faults[:i], f.faults[i+1:]...)
+			break
+		}
+	}
+	f.notify()
+	f.mu.Unlock()
+	if status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "0")
+		writeJSON(w, status, map[string]any{"message": "You are being rate limited.", "retry_after": 0.05, "global": false})
+		return
+	}
+	if status != 0 {
+		writeJSON(w, status, map[string]any{"message": http.StatusText(status), "code": 0})
+		return
+	}
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	switch {
+	case r.Method == "GET" && (path == "/gateway" || path == "/gateway/bot"):
+		writeJSON(w, 200, map[string]any{"url": "ws://" + r.Host + "/gateway", "shards": 1,
+			"session_start_limit": map[string]int{"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}})
+	case r.Method == "PUT" && len(parts) >= 3 && parts[0] == "applications" && parts[len(parts)-1] == "commands":
+		var cmds []map[string]any
+		json.Unmarshal(body, &cmds)
+		for _, c := range cmds {
+			c["id"] = f.id()
+			c["application_id"] = f.AppID
+			c["version"] = "1"
+		}
+		writeJSON(w, 200, cmds)
+	case r.Method == "POST" && len(parts) == 4 && parts[0] == "interactions" && parts[3] == "callback":
+		w.WriteHeader(http.StatusNoContent)
+	case len(parts) >= 3 && parts[0] == "webhooks":
+		writeJSON(w, 200, f.message(body, ""))
+	case r.Method == "POST" && len(parts) == 3 && parts[0] == "channels" && parts[2] == "typing":
+		w.WriteHeader(http.StatusNoContent)
+	case r.Method == "POST" && len(parts) == 3 && parts[0] == "channels" && parts[2] == "messages":
+		writeJSON(w, 200, f.message(body, parts[1]))
+	case r.Method == "GET" && path == "/users/@me":
+		writeJSON(w, 200, map[string]any{"id": f.BotID, "username": "futurebot", "bot": true})
+	default:
+		writeJSON(w, 404, map[string]any{"message": "404: Not Found", "code": 0})
+	}
+}
+
+func (f *Fake) message(body []byte, channel string) map[string]any {
+	m := map[string]any{}
+	json.Unmarshal(body, &m)
+	m["id"] = f.id()
+	m["channel_id"] = channel
+	m["author"] = map[string]any{"id": f.BotID, "username": "futurebot", "bot": true}
+	m["timestamp"] = time.Now().UTC().Format(time.RFC3339)
+	return m
+}
+
+type frame struct {
+	Op int             `json:"op"`
+	D  json.RawMessage `json:"d,omitempty"`
+	S  *int            `json:"s,omitempty"`
+	T  string          `json:"t,omitempty"`
+}
+
+func (f *Fake) gateway(w http.ResponseWriter, r *http.Request) {
+	c, err := f.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	f.mu.Lock()
+	f.conn = c
+	f.mu.Unlock()
+	f.send(c, 10, "", map[string]any{"heartbeat_interval": 1000})
+	for {
+		_, data, err := c.ReadMessage()
+		if err != nil {
+			return
+		}
+		var fr frame
+		if json.Unmarshal(data, &fr) != nil {
+			continue
+		}
+		switch fr.Op {
+		case 1:
+			f.mu.Lock()
+			f.heartbeats++
+			f.notify()
+			f.mu.Unlock()
+			f.send(c, 11, "", nil)
+		case 2:
+			f.mu.Lock()
+			f.identifies++
+			f.notify()
+			f.mu.Unlock()
+			f.send(c, 0, "READY", map[string]any{
+				"v": 9, "session_id": "fake-session", "resume_gateway_url": "ws://" + r.Host + "/gateway",
+				"user":        map[string]any{"id": f.BotID, "username": "futurebot", "bot": true, "discriminator": "0"},
+				"application": map[string]any{"id": f.AppID, "flags": 0},
+				"guilds":      []any{},
+			})
+		case 6:
+			f.mu.Lock()
+			f.resumes++
+			f.notify()
+			f.mu.Unlock()
+			f.send(c, 0, "RESUMED", map[string]any{})
+		}
+	}
+}
+
+func (f *Fake) send(c *websocket.Conn, op int, t string, d any) error {
+	raw, _ := json.Marshal(d)
+	fr := frame{Op: op, D: raw, T: t}
+	f.connMu.Lock()
+	defer f.connMu.Unlock()
+	if op == 0 {
+		f.mu.Lock()
+		f.seq++
+		s := f.seq
+		f.mu.Unlock()
+		fr.S = &s
+	}
+	c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	return c.WriteJSON(fr)
+}
+
+// Dispatch sends a gateway event (op 0) to the connected bot.
+func (f *Fake) Dispatch(t testing.TB, event string, d any) {
+	t.Helper()
+	f.mu.Lock()
+	c := f.conn
+	f.mu.Unlock()
+	if c == nil {
+		t.Fatalf("dispatch %s: no gateway connection", event)
+	}
+	if err := f.send(c, 0, event, d); err != nil {
+		t.Fatalf("dispatch %s: %v", event, err)
+	}
+}
+
+// RequestReconnect sends op 7: the client should reconnect and resume.
+func (f *Fake) RequestReconnect(t testing.TB) {
+	f.mu.Lock()
+	c := f.conn
+	f.mu.Unlock()
+	if c == nil {
+		t.Fatal("reconnect: no gateway connection")
+	}
+	f.send(c, 7, "", nil)
+}
+
+// User is a guild member for test events.
+func User(id, name string) map[string]any {
+	return map[string]any{"id": id, "username": name, "discriminator": "0"}
+}
+
+// Interaction builds an INTERACTION_CREATE payload: typ 2 command, 3
+// component, 4 autocomplete; data is the interaction data.
+func (f *Fake) Interaction(id string, typ int, userID string, data map[string]any, message map[string]any) map[string]any {
+	d := map[string]any{
+		"id": id, "application_id": f.AppID, "type": typ, "token": "tok-" + id, "version": 1,
+		"guild_id": "300000000000000001", "channel_id": "300000000000000002",
+		"member": map[string]any{"user": User(userID, "member"), "roles": []string{}, "permissions": "0"},
+		"data":   data,
+	}
+	if message != nil {
+		d["message"] = message
+	}
+	return d
+}
+
+// Command is the data of a slash command with string, bool or number options.
+func Command(name string, options ...map[string]any) map[string]any {
+	if options == nil {
+		options = []map[string]any{}
+	}
+	return map[string]any{"id": "200000000000000001", "name": name, "type": 1, "options": options}
+}
+
+// Option is one command option; focused marks the one being autocompleted.
+func Option(name string, value any, focused bool) map[string]any {
+	typ := 3
+	switch value.(type) {
+	case bool:
+		typ = 5
+	case int, float64:
+		typ = 4
+	}
+	return map[string]any{"name": name, "type": typ, "value": value, "focused": focused}
+}
+
+// MessageCreate builds a MESSAGE_CREATE payload.
+func MessageCreate(id, channelID, authorID, content string, mentions ...map[string]any) map[string]any {
+	if mentions == nil {
+		mentions = []map[string]any{}
+	}
+	return map[string]any{"id": id, "channel_id": channelID, "guild_id": "300000000000000001", "content": content,
+		"author": User(authorID, "member"), "mentions": mentions, "timestamp": time.Now().UTC().Format(time.RFC3339),
+		"type": 0}
+}
