@@ -3,8 +3,8 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -30,6 +30,7 @@ type harness struct {
 	cancel context.CancelFunc
 	done   chan error
 	cfg    bot.Config
+	once   sync.Once
 }
 
 type syncBuffer struct {
@@ -59,7 +60,7 @@ var (
 func sharedEngine(t *testing.T) (*answers.Engine, bot.IndexInfo) {
 	engineOnce.Do(func() {
 		c, _ := corpus.Load(corpus.Default())
-		dir, err := osMkdirTemp()
+		dir, err := os.MkdirTemp("", "futurebot-bot-test-")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,6 +78,11 @@ func sharedEngine(t *testing.T) (*answers.Engine, bot.IndexInfo) {
 func start(t *testing.T, mod func(*bot.Config), eng bot.Engine) *harness {
 	t.Helper()
 	t.Parallel()
+	return startWith(t, mod, eng)
+}
+
+func startWith(t *testing.T, mod func(*bot.Config), eng bot.Engine) *harness {
+	t.Helper()
 	fake := discordtest.New(t)
 	client, err := bot.NewHTTPClient(fake.URL())
 	if err != nil {
@@ -118,13 +124,16 @@ func start(t *testing.T, mod func(*bot.Config), eng bot.Engine) *harness {
 	return h
 }
 
+// stop stops the bot as SIGTERM would and waits for Run to return.
 func (h *harness) stop(t *testing.T) {
-	h.cancel()
-	select {
-	case <-h.done:
-	case <-time.After(2 * wait):
-		t.Error("bot did not stop")
-	}
+	h.once.Do(func() {
+		h.cancel()
+		select {
+		case <-h.done:
+		case <-time.After(2 * wait):
+			t.Error("bot did not stop")
+		}
+	})
 }
 
 // reply waits for the reply to interaction id: the callback, or the edit of
@@ -239,7 +248,3 @@ func TestPrivateAskIsEphemeral(t *testing.T) {
 		t.Errorf("private /ask not ephemeral: flags %v", data["flags"])
 	}
 }
-
-func osMkdirTemp() (string, error) { return mkdirTemp() }
-
-var _ = io.Discard

@@ -1,0 +1,413 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"futurebot/answers"
+	"futurebot/bot"
+	"futurebot/bot/discordtest"
+)
+
+// slowEngine wraps the real engine: Ask waits, or panics.
+type slowEngine struct {
+	bot.Engine
+	delay time.Duration
+	panic bool
+}
+
+func (e *slowEngine) Ask(ctx context.Context, q string) (answers.Answer, error) {
+	if e.panic {
+		panic("boom in Ask")
+	}
+	time.Sleep(e.delay)
+	return e.Engine.Ask(ctx, q)
+}
+
+func choicesOf(t *testing.T, h *harness, id string) []map[string]any {
+	t.Helper()
+	r := h.fake.WaitRequest(t, wait, "autocomplete reply", func(r discordtest.Request) bool {
+		return r.Method == "POST" && strings.HasPrefix(r.Path, "/interactions/"+id+"/")
+	})
+	var resp struct {
+		Type int `json:"type"`
+		Data struct {
+			Choices []map[string]any `json:"choices"`
+		} `json:"data"`
+	}
+	if err := r.JSON(&resp); err != nil {
+		t.Fatal(err)
+	}
+	if resp.Type != 8 {
+		t.Errorf("autocomplete reply type %d, want 8", resp.Type)
+	}
+	return resp.Data.Choices
+}
+
+func TestAutocomplete(t *testing.T) {
+	h := start(t, nil, nil)
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("910000000000000001", 4, "400000000000000001",
+		discordtest.Command("company", discordtest.Option("name", "unit", true)), nil))
+	choices := choicesOf(t, h, "910000000000000001")
+	if len(choices) == 0 || choices[0]["value"] != "Unitree" {
+		t.Errorf("company autocomplete for 'unit': %v, want Unitree first", choices)
+	}
+
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("910000000000000002", 4, "400000000000000001",
+		discordtest.Command("company", discordtest.Option("name", "", true)), nil))
+	choices = choicesOf(t, h, "910000000000000002")
+	if len(choices) < 5 || len(choices) > 25 {
+		t.Errorf("empty company autocomplete gave %d choices, want all companies up to 25", len(choices))
+	}
+
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("910000000000000003", 4, "400000000000000001",
+		discordtest.Command("ask", discordtest.Option("question", "six little dragons", true)), nil))
+	choices = choicesOf(t, h, "910000000000000003")
+	if len(choices) < 2 || len(choices) > 25 {
+		t.Fatalf("ask autocomplete: %d choices", len(choices))
+	}
+	found := false
+	for _, c := range choices {
+		name, _ := c["name"].(string)
+		if len(name) < 1 || len(name) > 100 {
+			t.Errorf("choice name of %d characters", len(name))
+		}
+		found = found || name == "Who are the Six Little Dragons?"
+	}
+	if !found {
+		t.Errorf("ask autocomplete does not suggest the FAQ question: %v", choices)
+	}
+}
+
+func TestMentionGetsReply(t *testing.T) {
+	h := start(t, nil, nil)
+	bot := map[string]any{"id": h.fake.BotID, "username": "futurebot", "bot": true}
+	h.fake.Dispatch(t, "MESSAGE_CREATE", discordtest.MessageCreate("920000000000000001", "300000000000000002", "400000000000000001",
+		"<@"+h.fake.BotID+"> what is BCI? @here", bot))
+	r := h.fake.WaitRequest(t, wait, "reply message", func(r discordtest.Request) bool {
+		return r.Method == "POST" && r.Path == "/channels/300000000000000002/messages"
+	})
+	var msg map[string]any
+	r.JSON(&msg)
+	ref, _ := msg["message_reference"].(map[string]any)
+	if ref["message_id"] != "920000000000000001" {
+		t.Errorf("reply does not reference the question: %v", msg["message_reference"])
+	}
+	assertNoPings(t, msg)
+	if !strings.Contains(embedText(msg), "Brain-computer interfaces") {
+		t.Errorf("reply does not answer: %s", embedText(msg))
+	}
+	if !h.fake.Wait(wait, func() bool {
+		for _, r := range h.fake.Requests() {
+			if r.Path == "/channels/300000000000000002/typing" {
+				return true
+			}
+		}
+		return false
+	}) {
+		t.Error("no typing indicator")
+	}
+}
+
+func countMessages(h *harness, channel string) int {
+	n := 0
+	for _, r := range h.fake.Requests() {
+		if r.Method == "POST" && r.Path == "/channels/"+channel+"/messages" {
+			n++
+		}
+	}
+	return n
+}
+
+func TestAskChannelAndIgnoredMessages(t *testing.T) {
+	h := start(t, func(c *bot.Config) { c.AskChannels = []string{"300000000000000009"} }, nil)
+	ch := "300000000000000009"
+	// Chat in the ask-channel, the bot's own message, another bot, a webhook: no reply.
+	h.fake.Dispatch(t, "MESSAGE_CREATE", discordtest.MessageCreate("930000000000000001", ch, "400000000000000001", "good morning all"))
+	own := discordtest.MessageCreate("930000000000000002", ch, h.fake.BotID, "Who are the Six Little Dragons?")
+	h.fake.Dispatch(t, "MESSAGE_CREATE", own)
+	other := discordtest.MessageCreate("930000000000000003", ch, "400000000000000005", "Who are the Six Little Dragons?")
+	other["author"].(map[string]any)["bot"] = true
+	h.fake.Dispatch(t, "MESSAGE_CREATE", other)
+	hook := discordtest.MessageCreate("930000000000000004", ch, "400000000000000006", "Who are the Six Little Dragons?")
+	hook["webhook_id"] = "700000000000000001"
+	h.fake.Dispatch(t, "MESSAGE_CREATE", hook)
+	// A question in the ask-channel, without a mention, sent twice (a replay): one reply.
+	q := discordtest.MessageCreate("930000000000000005", ch, "400000000000000001", "Which company made Black Myth Wukong?")
+	h.fake.Dispatch(t, "MESSAGE_CREATE", q)
+	h.fake.Dispatch(t, "MESSAGE_CREATE", q)
+	h.fake.WaitRequest(t, wait, "reply in ask-channel", func(r discordtest.Request) bool {
+		return r.Method == "POST" && r.Path == "/channels/"+ch+"/messages" && strings.Contains(string(r.Body), "Game Science")
+	})
+	time.Sleep(500 * time.Millisecond)
+	if n := countMessages(h, ch); n != 1 {
+		t.Errorf("%d messages sent to the ask-channel, want exactly 1", n)
+	}
+	// The same question in another channel without a mention: ignored.
+	h.fake.Dispatch(t, "MESSAGE_CREATE", discordtest.MessageCreate("930000000000000006", "300000000000000002", "400000000000000001", "Who are the Six Little Dragons?"))
+	time.Sleep(300 * time.Millisecond)
+	if n := countMessages(h, "300000000000000002"); n != 0 {
+		t.Errorf("answered a question outside ask-channels without a mention")
+	}
+}
+
+// answerMessage is an answer message as Discord would send it back with a
+// button click.
+func answerMessage(t *testing.T, h *harness, id, question string) map[string]any {
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction(id, 2, "400000000000000001",
+		discordtest.Command("ask", discordtest.Option("question", question, false)), nil))
+	_, data := h.reply(t, id)
+	data["id"] = "950" + id[3:]
+	data["channel_id"] = "300000000000000002"
+	return data
+}
+
+func customIDs(data map[string]any) []string {
+	var ids []string
+	raw, _ := json.Marshal(data["components"])
+	var rows []struct {
+		Components []struct {
+			CustomID string `json:"custom_id"`
+			Disabled bool   `json:"disabled"`
+		} `json:"components"`
+	}
+	json.Unmarshal(raw, &rows)
+	for _, r := range rows {
+		for _, c := range r.Components {
+			ids = append(ids, c.CustomID)
+		}
+	}
+	return ids
+}
+
+func click(h *harness, t *testing.T, id, customID string, message map[string]any) {
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction(id, 3, "400000000000000001",
+		map[string]any{"custom_id": customID, "component_type": 2}, message))
+}
+
+func TestButtons(t *testing.T) {
+	h := start(t, nil, nil)
+	msg := answerMessage(t, h, "940000000000000001", "What share of humanoid robot companies are Chinese?")
+	ids := customIDs(msg)
+	if len(ids) != 3 {
+		t.Fatalf("answer buttons: %v, want more sources, 👍, 👎", ids)
+	}
+	click(h, t, "940000000000000002", ids[0], msg)
+	_, data := h.reply(t, "940000000000000002")
+	if flags, _ := data["flags"].(float64); int(flags)&64 == 0 || !strings.Contains(embedText(data), "Humanoid robots") {
+		t.Errorf("more sources: not an ephemeral list of sources: %v", data)
+	}
+	click(h, t, "940000000000000003", ids[1], msg)
+	_, data = h.reply(t, "940000000000000003")
+	if flags, _ := data["flags"].(float64); int(flags)&64 == 0 || !strings.Contains(data["content"].(string), "Thanks") {
+		t.Errorf("feedback: %v", data)
+	}
+	fb, err := os.ReadFile(filepath.Join(h.cfg.DataDir, "feedback.jsonl"))
+	if err != nil || !strings.Contains(string(fb), `"vote":"up"`) || !strings.Contains(string(fb), "humanoid") {
+		t.Errorf("feedback not recorded: %q, %v", fb, err)
+	}
+}
+
+func TestSearchPagination(t *testing.T) {
+	h := start(t, nil, nil)
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("960000000000000001", 2, "400000000000000001",
+		discordtest.Command("search", discordtest.Option("query", "Six Little Dragons Hangzhou", false)), nil))
+	_, page1 := h.reply(t, "960000000000000001")
+	ids := customIDs(page1)
+	if len(ids) != 2 || !strings.HasPrefix(ids[1], "page:1:") {
+		t.Fatalf("search buttons: %v", ids)
+	}
+	page1["id"] = "960000000000000099"
+	// Restart: a new bot with the same index answers the button.
+	h2 := startWith(t, nil, nil)
+	click(h2, t, "960000000000000002", ids[1], page1)
+	typ, page2 := h2.reply(t, "960000000000000002")
+	if typ != 7 && typ != -1 {
+		t.Errorf("next page: reply type %d, want 7 (update the message)", typ)
+	}
+	if !strings.Contains(embedText(page2), "page 2 of") || !strings.Contains(embedText(page2), "\"6.") {
+		t.Errorf("next page does not show results 6 onward: %s", embedText(page2))
+	}
+	// A button from before a reindex says so.
+	stale := strings.Replace(ids[1], ":"+strings.Split(ids[1], ":")[2]+":", ":oldversion:", 1)
+	click(h2, t, "960000000000000003", stale, page1)
+	_, data := h2.reply(t, "960000000000000003")
+	if c, _ := data["content"].(string); !strings.Contains(c, "reindexed") {
+		t.Errorf("stale page button: content %q, want a note that the index changed", c)
+	}
+}
+
+func TestLookupCommand(t *testing.T) {
+	h := start(t, nil, nil)
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("970000000000000001", 2, "400000000000000001",
+		discordtest.Command("sector", discordtest.Option("name", "BCI", false)), nil))
+	_, data := h.reply(t, "970000000000000001")
+	if text := embedText(data); !strings.Contains(text, "Brain-computer interfaces") || !strings.Contains(text, "[1]") {
+		t.Errorf("sector card: %s", text)
+	}
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("970000000000000002", 2, "400000000000000001",
+		discordtest.Command("policy", discordtest.Option("name", "@everyone knitting", false)), nil))
+	_, data = h.reply(t, "970000000000000002")
+	if c, _ := data["content"].(string); !strings.Contains(c, "don't know a policy") || strings.Contains(c, "@everyone") {
+		t.Errorf("unknown policy: %q", c)
+	}
+	for i, name := range []string{"sources", "help"} {
+		id := "97000000000000001" + string(rune('0'+i))
+		h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction(id, 2, "400000000000000001", discordtest.Command(name), nil))
+		_, data := h.reply(t, id)
+		if len(embedText(data)) < 50 {
+			t.Errorf("/%s: %v", name, data)
+		}
+	}
+}
+
+func TestOddPayloadsAndMissingOptions(t *testing.T) {
+	h := start(t, nil, nil)
+	// /ask without its question, /sources with a string page, unknown command, unknown button.
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("980000000000000001", 2, "400000000000000001", discordtest.Command("ask"), nil))
+	_, data := h.reply(t, "980000000000000001")
+	if c, _ := data["content"].(string); !strings.Contains(c, "Ask me something") {
+		t.Errorf("/ask without a question: %v", data)
+	}
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("980000000000000002", 2, "400000000000000001",
+		discordtest.Command("sources", discordtest.Option("page", "many", false)), nil))
+	h.reply(t, "980000000000000002")
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("980000000000000003", 2, "400000000000000001", discordtest.Command("frobnicate"), nil))
+	h.reply(t, "980000000000000003")
+	click(h, t, "980000000000000004", "page:notanumber", nil)
+	h.reply(t, "980000000000000004")
+	h.fake.Dispatch(t, "INTERACTION_CREATE", map[string]any{"id": "980000000000000005", "type": 99, "application_id": h.fake.AppID, "token": "x"})
+	h.fake.Dispatch(t, "MESSAGE_CREATE", map[string]any{"id": "980000000000000006"})
+	// Still answering afterwards.
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("980000000000000007", 2, "400000000000000001",
+		discordtest.Command("ask", discordtest.Option("question", "What is BCI?", false)), nil))
+	_, data = h.reply(t, "980000000000000007")
+	if !strings.Contains(embedText(data), "Brain-computer") {
+		t.Errorf("bot stopped answering after odd payloads: %v", data)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	h := start(t, func(c *bot.Config) { c.RateLimit = 2 }, nil)
+	for i := range 3 {
+		id := "99000000000000000" + string(rune('1'+i))
+		h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction(id, 2, "400000000000000001",
+			discordtest.Command("ask", discordtest.Option("question", "What is BCI?", false)), nil))
+		_, data := h.reply(t, id)
+		c, _ := data["content"].(string)
+		if i < 2 && c != "" {
+			t.Errorf("question %d refused: %q", i+1, c)
+		}
+		if i == 2 && (!strings.Contains(c, "try again in") || int(data["flags"].(float64))&64 == 0) {
+			t.Errorf("third question in a minute: %v, want an ephemeral 'try again in N s'", data)
+		}
+	}
+}
+
+func TestPanicIsContained(t *testing.T) {
+	e, _ := sharedEngine(t)
+	h := start(t, nil, &slowEngine{Engine: e, panic: true})
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("990000000000000101", 2, "400000000000000001",
+		discordtest.Command("ask", discordtest.Option("question", "What is BCI?", false)), nil))
+	_, data := h.reply(t, "990000000000000101")
+	if c, _ := data["content"].(string); !strings.Contains(c, "Sorry") || int(data["flags"].(float64))&64 == 0 {
+		t.Errorf("panic: reply %v, want an ephemeral apology", data)
+	}
+	if !strings.Contains(h.logs.String(), "boom in Ask") || !strings.Contains(h.logs.String(), "goroutine") {
+		t.Error("panic and stack not logged")
+	}
+	// Other commands still work.
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("990000000000000102", 2, "400000000000000001", discordtest.Command("help"), nil))
+	h.reply(t, "990000000000000102")
+}
+
+func TestSlowAnswerIsDeferred(t *testing.T) {
+	e, _ := sharedEngine(t)
+	h := start(t, func(c *bot.Config) { c.DeferAfter = 100 * time.Millisecond }, &slowEngine{Engine: e, delay: 600 * time.Millisecond})
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("990000000000000201", 2, "400000000000000001",
+		discordtest.Command("ask", discordtest.Option("question", "What is BCI?", true), discordtest.Option("private", true, false)), nil))
+	typ, data := h.reply(t, "990000000000000201")
+	if typ != -1 {
+		t.Errorf("slow answer: reply type %d, want a deferral then an edit", typ)
+	}
+	var deferral struct {
+		Type int `json:"type"`
+		Data struct {
+			Flags int `json:"flags"`
+		} `json:"data"`
+	}
+	for _, r := range h.fake.Requests() {
+		if strings.HasPrefix(r.Path, "/interactions/990000000000000201/") {
+			r.JSON(&deferral)
+		}
+	}
+	if deferral.Type != 5 || deferral.Data.Flags&64 == 0 {
+		t.Errorf("deferral: %+v, want type 5, ephemeral", deferral)
+	}
+	if !strings.Contains(embedText(data), "Brain-computer") {
+		t.Errorf("edited answer: %v", data)
+	}
+	assertNoPings(t, data)
+}
+
+func TestRateLimitedReplyIsRetried(t *testing.T) {
+	h := start(t, nil, nil)
+	h.fake.FailNext("POST", "/interactions/990000000000000301/", 429)
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("990000000000000301", 2, "400000000000000001",
+		discordtest.Command("ask", discordtest.Option("question", "What is BCI?", false)), nil))
+	h.fake.Wait(wait, func() bool {
+		n := 0
+		for _, r := range h.fake.Requests() {
+			if strings.HasPrefix(r.Path, "/interactions/990000000000000301/") {
+				n++
+			}
+		}
+		return n >= 2
+	})
+	n := 0
+	for _, r := range h.fake.Requests() {
+		if strings.HasPrefix(r.Path, "/interactions/990000000000000301/") {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d reply attempts, want the 429 then one retry", n)
+	}
+}
+
+func TestReconnectResumes(t *testing.T) {
+	h := start(t, nil, nil)
+	h.fake.RequestReconnect(t)
+	if !h.fake.Wait(wait, func() bool { _, resumes, _ := h.fake.Counts(); return resumes > 0 }) {
+		identifies, resumes, _ := h.fake.Counts()
+		t.Fatalf("no RESUME after op 7 (identifies %d, resumes %d)", identifies, resumes)
+	}
+	h.fake.Wait(wait, func() bool { return h.bot.Connected() })
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("990000000000000401", 2, "400000000000000001",
+		discordtest.Command("ask", discordtest.Option("question", "What is BCI?", false)), nil))
+	_, data := h.reply(t, "990000000000000401")
+	if !strings.Contains(embedText(data), "Brain-computer") {
+		t.Errorf("after resume: %v", data)
+	}
+}
+
+func TestShutdownFinishesInFlight(t *testing.T) {
+	e, _ := sharedEngine(t)
+	h := start(t, func(c *bot.Config) { c.DeferAfter = time.Minute }, &slowEngine{Engine: e, delay: 2500 * time.Millisecond})
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("990000000000000501", 2, "400000000000000001",
+		discordtest.Command("ask", discordtest.Option("question", "What is BCI?", false)), nil))
+	time.Sleep(200 * time.Millisecond) // the question is being answered
+	h.stop(t)                          // as on SIGTERM: returns once the bot has closed
+	delivered := false
+	for _, r := range h.fake.Requests() {
+		delivered = delivered || strings.HasPrefix(r.Path, "/interactions/990000000000000501/") && strings.Contains(string(r.Body), "Brain-computer")
+	}
+	if !delivered {
+		t.Error("the bot closed before delivering the answer in flight")
+	}
+}
