@@ -185,7 +185,7 @@ func (b *Bot) moreSources(ctx context.Context, req *Request) (*Response, error) 
 		return &Response{Message: &m}, nil
 	}
 	e := &discordgo.MessageEmbed{Title: "More sources", Color: colorAnswer,
-		Author:      &discordgo.MessageEmbedAuthor{Name: defang("❓ " + truncate(q, maxEmbedAuthor-2))},
+		Author:      author(questionPrefix, q),
 		Description: truncate(strings.Join(lines, "\n"), maxEmbedDesc)}
 	return &Response{Message: &Message{Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}}, nil
 }
@@ -271,11 +271,12 @@ func (s searchState) footer() string {
 }
 
 func searchStateOf(m *discordgo.Message) (searchState, bool) {
-	if m == nil || len(m.Embeds) == 0 || m.Embeds[0].Author == nil || !strings.HasPrefix(m.Embeds[0].Author.Name, searchAuthorPrefix) {
+	q, ok := authorText(m, searchAuthorPrefix)
+	if !ok {
 		return searchState{}, false
 	}
 	e := m.Embeds[0]
-	st := searchState{Query: strings.ReplaceAll(strings.TrimPrefix(e.Author.Name, searchAuthorPrefix), "\u200b", "")}
+	st := searchState{Query: q}
 	if e.Footer != nil {
 		filters, _, _ := strings.Cut(e.Footer.Text, " | ")
 		for _, part := range strings.Split(filters, " · ") {
@@ -319,7 +320,7 @@ func (b *Bot) searchMessage(ctx context.Context, st searchState, page int, note 
 	if err != nil {
 		return nil, err
 	}
-	e := &discordgo.MessageEmbed{Color: colorAnswer, Author: &discordgo.MessageEmbedAuthor{Name: defang(truncate(searchAuthorPrefix+st.Query, maxEmbedAuthor))}}
+	e := &discordgo.MessageEmbed{Color: colorAnswer, Author: author(searchAuthorPrefix, st.Query)}
 	pages := (res.Total + searchPageSize - 1) / searchPageSize
 	if len(res.Hits) == 0 {
 		e.Description = "Nothing in my sources matches that."

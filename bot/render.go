@@ -124,6 +124,22 @@ func Escape(s string) string {
 // (embed author names, choice names).
 func defang(s string) string { return strings.ReplaceAll(s, "@", "@\u200b") }
 
+// author is an embed author line: a prefix and text shown as is, with mass
+// mentions broken, within Discord's limit.
+func author(prefix, text string) *discordgo.MessageEmbedAuthor {
+	return &discordgo.MessageEmbedAuthor{Name: truncate(defang(prefix+text), maxEmbedAuthor)}
+}
+
+// authorText reads back the text of an author line made by author.
+func authorText(m *discordgo.Message, prefix string) (string, bool) {
+	if m == nil || len(m.Embeds) == 0 || m.Embeds[0].Author == nil || !strings.HasPrefix(m.Embeds[0].Author.Name, prefix) {
+		return "", false
+	}
+	return strings.ReplaceAll(strings.TrimPrefix(m.Embeds[0].Author.Name, prefix), "\u200b", ""), true
+}
+
+const questionPrefix = "❓ "
+
 // truncate cuts s to at most n runes, ending with "…" when cut.
 func truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
@@ -187,8 +203,8 @@ func citeLine(n int, title, url, source, published string) string {
 // with links, and a footer with the confidence; then buttons for more
 // sources and feedback. An abstention says so and lists the nearest sources.
 func AnswerMessage(a answers.Answer) Message {
-	q := truncate(strings.TrimSpace(a.Question), maxEmbedAuthor-2)
-	e := &discordgo.MessageEmbed{Author: &discordgo.MessageEmbedAuthor{Name: defang("❓ " + q)}}
+	q := strings.TrimSpace(a.Question)
+	e := &discordgo.MessageEmbed{Author: author(questionPrefix, q)}
 	hash := questionHash(q)
 	if !a.Answered {
 		e.Title = "Not in my sources"
@@ -266,10 +282,8 @@ func embedLen(e *discordgo.MessageEmbed) int {
 
 // questionOf reads back the question an answer message was about.
 func questionOf(m *discordgo.Message) string {
-	if m == nil || len(m.Embeds) == 0 || m.Embeds[0].Author == nil {
-		return ""
-	}
-	return strings.TrimSpace(strings.ReplaceAll(strings.TrimPrefix(m.Embeds[0].Author.Name, "❓ "), "\u200b", ""))
+	q, _ := authorText(m, questionPrefix)
+	return strings.TrimSpace(q)
 }
 
 // CardMessage renders an entity card: names, description, related entities

@@ -1,0 +1,172 @@
+package bot
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"futurebot/answers"
+	"futurebot/corpus"
+)
+
+func TestEscape(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain text", "plain text"},
+		{"**bold** _it_ ~~s~~ `c` ||spoiler||", `\*\*bold\*\* \_it\_ \~\~s\~\~ \` + "`" + `c\` + "`" + ` \|\|spoiler\|\|`},
+		{"@everyone and @here", "@\u200beveryone and @\u200bhere"},
+		{"<@123> [x](http://e.com)", `\<@` + "\u200b" + `123\> \[x\]\(http://e.com\)`},
+		{"# heading\n- item\n> quote", "\\# heading\n\\- item\n\\> quote"},
+		{"well-known 2021-25", "well-known 2021-25"},
+	}
+	for _, tt := range tests {
+		if got := Escape(tt.in); got != tt.want {
+			t.Errorf("Escape(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// oddText makes random text: long, short, markdown, mentions, emoji,
+// Chinese, control characters and invalid UTF-8.
+func oddText(rng *rand.Rand) string {
+	pieces := []string{"@everyone", "@here", "<@123456>", "**", "__", "`", "```", "||", "\n", "> ", "# ", "[x](http://e.com)",
+		"工信部", "🤖", "\u200b", "\x00", "\xff", "é", "a", "word ", strings.Repeat("x", 300), strings.Repeat("long sentence. ", 40)}
+	var b strings.Builder
+	for range rng.IntN(60) {
+		b.WriteString(pieces[rng.IntN(len(pieces))])
+	}
+	return b.String()
+}
+
+func oddAnswer(rng *rand.Rand) answers.Answer {
+	text := oddText(rng)
+	a := answers.Answer{Question: oddText(rng), Answered: rng.IntN(3) > 0, Confidence: []answers.Confidence{answers.High, answers.Medium, answers.Low}[rng.IntN(3)]}
+	if a.Answered {
+		a.Text = text
+		for range rng.IntN(5) {
+			s := rng.IntN(len(text) + 1)
+			a.Highlights = append(a.Highlights, corpus.Span{Start: s, End: s + rng.IntN(10)})
+		}
+		for n := 1; n <= 1+rng.IntN(3); n++ {
+			a.Citations = append(a.Citations, answers.Citation{N: n, Title: oddText(rng), URL: "https://example.com/" + strings.Repeat("p", rng.IntN(200)),
+				Source: oddText(rng), Published: "2025-07-13", Snippet: oddText(rng)})
+		}
+	} else {
+		for range rng.IntN(4) {
+			a.Suggestions = append(a.Suggestions, answers.Suggestion{Title: oddText(rng), URL: "https://example.com/"})
+		}
+	}
+	return a
+}
+
+// checkLimits fails when a message breaks one of Discord's limits or could ping.
+func checkLimits(t *testing.T, m Message) {
+	t.Helper()
+	if n := utf8.RuneCountInString(m.Content); n > maxContent {
+		t.Errorf("content of %d characters", n)
+	}
+	if len(m.Embeds) > 10 {
+		t.Errorf("%d embeds", len(m.Embeds))
+	}
+	total := 0
+	for _, e := range m.Embeds {
+		if n := utf8.RuneCountInString(e.Title); n > maxEmbedTitle {
+			t.Errorf("embed title of %d characters", n)
+		}
+		if n := utf8.RuneCountInString(e.Description); n > maxEmbedDesc {
+			t.Errorf("embed description of %d characters", n)
+		}
+		if e.Footer != nil && utf8.RuneCountInString(e.Footer.Text) > maxEmbedFooter {
+			t.Errorf("footer too long")
+		}
+		if e.Author != nil && utf8.RuneCountInString(e.Author.Name) > maxEmbedAuthor {
+			t.Errorf("author name of %d characters", utf8.RuneCountInString(e.Author.Name))
+		}
+		if len(e.Fields) > maxFields {
+			t.Errorf("%d fields", len(e.Fields))
+		}
+		for _, f := range e.Fields {
+			if utf8.RuneCountInString(f.Name) > maxFieldName || utf8.RuneCountInString(f.Value) > maxFieldValue {
+				t.Errorf("field too long")
+			}
+		}
+		total += embedLen(e)
+		raw, _ := json.Marshal(e)
+		if strings.Contains(string(raw), "@everyone") || strings.Contains(string(raw), "@here") {
+			t.Errorf("unbroken mass mention in embed: %s", raw)
+		}
+	}
+	if total > maxEmbedTotal {
+		t.Errorf("embeds total %d characters", total)
+	}
+	if len(m.Components) > maxRows {
+		t.Errorf("%d component rows", len(m.Components))
+	}
+	for _, c := range m.Components {
+		row, ok := c.(discordgo.ActionsRow)
+		if !ok {
+			t.Fatalf("component %T is not an action row", c)
+		}
+		if len(row.Components) > maxButtonsPerRow {
+			t.Errorf("%d buttons in a row", len(row.Components))
+		}
+		for _, b := range row.Components {
+			btn := b.(discordgo.Button)
+			if len(btn.CustomID) > maxCustomID || utf8.RuneCountInString(btn.Label) > maxButtonLabel {
+				t.Errorf("button %q / %q too long", btn.Label, btn.CustomID)
+			}
+		}
+	}
+	d := m.interactionData()
+	if d.AllowedMentions == nil || d.AllowedMentions.Parse == nil || len(d.AllowedMentions.Parse) != 0 {
+		t.Errorf("allowed_mentions not an empty parse list")
+	}
+	raw, _ := json.Marshal(d)
+	if !strings.Contains(string(raw), `"allowed_mentions":{"parse":[]`) {
+		t.Errorf("allowed_mentions serialises as %.300s", raw)
+	}
+}
+
+// TestRenderWithinLimits renders random, long and odd answers and cards and
+// checks every message against Discord's limits.
+func TestRenderWithinLimits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		checkLimits(t, AnswerMessage(oddAnswer(rng)))
+		card := answers.Card{Entity: corpus.Entity{Name: oddText(rng), Kind: corpus.Sector, Description: oddText(rng),
+			Aliases: []string{oddText(rng), oddText(rng)}}}
+		for n := 1; n <= rng.IntN(4); n++ {
+			card.Facts = append(card.Facts, answers.Citation{N: n, Title: oddText(rng), Snippet: oddText(rng), URL: "https://e.com"})
+		}
+		for range rng.IntN(30) {
+			card.Related = append(card.Related, corpus.Entity{Name: oddText(rng), Kind: corpus.Company})
+		}
+		checkLimits(t, CardMessage(card))
+		checkLimits(t, TextMessage(oddText(rng)+strings.Repeat("y", rng.IntN(3000)), rng.IntN(2) == 0))
+	}
+	checkLimits(t, HelpMessage())
+}
+
+func FuzzRenderAnswer(f *testing.F) {
+	f.Add("Who are the dragons? @everyone", "Six **firms**", "Title", "Source", uint8(2), true)
+	f.Fuzz(func(t *testing.T, q, text, title, source string, hl uint8, answered bool) {
+		a := answers.Answer{Question: q, Answered: answered, Text: text, Confidence: answers.Medium,
+			Highlights: []corpus.Span{{Start: int(hl), End: int(hl) + 3}}}
+		if answered {
+			a.Citations = []answers.Citation{{N: 1, Title: title, Source: source, Snippet: text}}
+		}
+		checkLimits(t, AnswerMessage(a))
+	})
+}
+
+func TestQuestionRoundTrip(t *testing.T) {
+	q := "What did @everyone say about 工信部?"
+	m := AnswerMessage(answers.Answer{Question: q})
+	msg := &discordgo.Message{Embeds: m.Embeds}
+	if got := questionOf(msg); got != q {
+		t.Errorf("question read back as %q, want %q", got, q)
+	}
+}
