@@ -25,6 +25,9 @@ type config struct {
 	DataDir   string
 	LogLevel  string
 	EnvFile   string
+
+	// lookup reads a setting from the environment, then the .env file.
+	lookup func(key, def string) string
 }
 
 // setup parses a command's flags (its own, registered by extra, and the
@@ -78,6 +81,7 @@ func (c *config) resolve(getenv env) error {
 		}
 		return def
 	}
+	c.lookup = lookup
 	if c.CorpusDir == "" {
 		c.CorpusDir = lookup("CORPUS_DIR", "")
 	}

@@ -36,11 +36,14 @@ var commands = map[string]command{
 	"check":   &checkCommand{},
 	"reindex": &reindexCommand{},
 	"lookup":  &lookupCommand{},
+	"serve":   &serveCommand{},
+	"health":  &healthCommand{},
 }
 
 const usage = `futurebot answers questions about China's future industries from its sources.
 
 Usage:
+  futurebot [serve]               run the Discord bot (needs DISCORD_TOKEN)
   futurebot ask [--corpus DIR] [--data DIR] [--json] [QUESTION...]
                                   answer a question (or one per line from stdin)
   futurebot lookup sector|company|policy NAME
@@ -48,10 +51,11 @@ Usage:
   futurebot check [--corpus DIR]  validate a corpus and list every problem
   futurebot reindex [--corpus DIR] [--data DIR]
                                   rebuild the on-disk index
+  futurebot health                check a running bot's /healthz (exit 0 when ready)
 
 Settings come from flags, the environment, or a .env file: CORPUS_DIR (default:
 the built-in corpus), DATA_DIR (default ./data), LOG_LEVEL (debug, info, warn,
-error). See README.md.
+error), and for the bot DISCORD_TOKEN and the others in .env.example. See README.md.
 `
 
 // errUsage marks errors in how the command was called.
@@ -60,12 +64,12 @@ var errUsage = errors.New("usage")
 // Run runs futurebot with args and returns the exit code.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) int {
 	m := &Main{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
 		fmt.Fprint(stdout, usage)
-		if len(args) == 0 {
-			return exitUsage
-		}
 		return exitOK
+	}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		args = append([]string{"serve"}, args...) // the bot is the default
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

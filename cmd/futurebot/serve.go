@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"futurebot/bot"
+)
+
+// serveCommand runs the Discord bot.
+type serveCommand struct{}
+
+// botSettings are the settings only the bot needs.
+type botSettings struct {
+	cfg      bot.Config
+	httpAddr string
+	apiURL   string
+}
+
+const noTokenHelp = `DISCORD_TOKEN is not set. The bot needs a Discord bot token: create an application at
+https://discord.com/developers/applications, add a bot, copy its token into DISCORD_TOKEN
+(environment or .env). README.md, section "Running the Discord bot", walks through it.
+Without a token, "futurebot ask" answers questions from the command line.`
+
+// readBotSettings reads and checks every bot setting, naming each problem.
+func readBotSettings(c *config) (botSettings, error) {
+	var s botSettings
+	var problems []string
+	s.cfg.Token = c.lookup("DISCORD_TOKEN", "")
+	if s.cfg.Token == "" {
+		return s, fmt.Errorf("%w: %s", errConfig, noTokenHelp)
+	}
+	ids := func(key string) []string {
+		var out []string
+		for _, f := range strings.FieldsFunc(c.lookup(key, ""), func(r rune) bool { return r == ',' || r == ' ' }) {
+			if _, err := strconv.ParseUint(f, 10, 64); err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %q is not a Discord ID (a number)", key, f))
+				continue
+			}
+			out = append(out, f)
+		}
+		return out
+	}
+	if g := ids("DISCORD_GUILD_ID"); len(g) > 1 {
+		problems = append(problems, "DISCORD_GUILD_ID: give one guild ID")
+	} else if len(g) == 1 {
+		s.cfg.GuildID = g[0]
+	}
+	s.cfg.AskChannels = ids("ASK_CHANNEL_IDS")
+	s.cfg.AdminRoles = ids("ADMIN_ROLE_IDS")
+	s.cfg.AdminUsers = ids("ADMIN_USER_IDS")
+	num := func(key, def string) int {
+		v := c.lookup(key, def)
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			problems = append(problems, fmt.Sprintf("%s: %q is not a whole number of 0 or more", key, v))
+		}
+		return n
+	}
+	s.cfg.RateLimit = num("RATE_LIMIT", "6")
+	s.cfg.ShardID = num("SHARD_ID", "0")
+	s.cfg.ShardCount = num("SHARD_COUNT", "0")
+	if s.cfg.ShardCount > 0 && s.cfg.ShardID >= s.cfg.ShardCount {
+		problems = append(problems, fmt.Sprintf("SHARD_ID %d must be below SHARD_COUNT %d", s.cfg.ShardID, s.cfg.ShardCount))
+	}
+	s.httpAddr = c.lookup("HTTP_ADDR", ":8080")
+	if strings.EqualFold(s.httpAddr, "off") || strings.EqualFold(s.httpAddr, "none") {
+		s.httpAddr = ""
+	}
+	if s.httpAddr != "" {
+		if _, port, err := net.SplitHostPort(s.httpAddr); err != nil || port == "" {
+			problems = append(problems, fmt.Sprintf("HTTP_ADDR %q: want host:port such as :8080 (empty to disable)", s.httpAddr))
+		}
+	}
+	s.apiURL = c.lookup("DISCORD_API_URL", "")
+	client, err := bot.NewHTTPClient(s.apiURL)
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	s.cfg.HTTPClient = client
+	s.cfg.DataDir = c.DataDir
+	if len(problems) > 0 {
+		return s, fmt.Errorf("%w: %s", errConfig, strings.Join(problems, "; "))
+	}
+	return s, nil
+}
+
+func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
+	c, _, err := m.setup("serve", true, args, nil)
+	if err != nil {
+		return err
+	}
+	settings, err := readBotSettings(c)
+	if err != nil {
+		return err
+	}
+	log := c.logger(m)
+	ix, engine, err := openEngine(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	meta := ix.Meta()
+	info := func() bot.IndexInfo {
+		return bot.IndexInfo{Version: meta.Version, Built: meta.Built, Articles: meta.Articles, FAQs: meta.FAQs,
+			Passages: meta.Passages, Sources: meta.Sources}
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	b, err := bot.New(settings.cfg, engine, info, log, reg)
+	if err != nil {
+		return err
+	}
+	var srv *http.Server
+	if settings.httpAddr != "" {
+		srv, err = serveHTTP(settings.httpAddr, b, reg, log)
+		if err != nil {
+			return err
+		}
+	}
+	log.Info("starting the Discord bot", "guild", settings.cfg.GuildID, "ask_channels", len(settings.cfg.AskChannels),
+		"http", settings.httpAddr, "api", apiName(settings.apiURL))
+	err = b.Run(ctx)
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		srv.Shutdown(sctx)
+		cancel()
+	}
+	if err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func apiName(u string) string {
+	if u == "" {
+		return "https://discord.com"
+	}
+	return u
+}
+
+// serveHTTP serves /healthz and /metrics on addr.
+func serveHTTP(addr string, b *bot.Bot, reg *prometheus.Registry, log *slog.Logger) (*http.Server, error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", b.ServeHealth)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("HTTP_ADDR %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("health and metrics server stopped", "err", err)
+		}
+	}()
+	return srv, nil
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"futurebot/bot/discordtest"
+)
+
+func TestServeWithoutToken(t *testing.T) {
+	_, stderr, code := run(t, "", nil, "", "serve")
+	if code != exitUsage || !strings.Contains(stderr, "DISCORD_TOKEN") || !strings.Contains(stderr, "futurebot ask") ||
+		!strings.Contains(stderr, "README") {
+		t.Errorf("no token: exit %d, stderr:\n%s", code, stderr)
+	}
+	_, stderr, code = run(t, "", nil, "")
+	if code != exitUsage || !strings.Contains(stderr, "DISCORD_TOKEN") {
+		t.Errorf("no subcommand runs the bot: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+func TestServeBadSettings(t *testing.T) {
+	env := map[string]string{"DISCORD_TOKEN": "x", "ASK_CHANNEL_IDS": "123,general", "RATE_LIMIT": "-1",
+		"SHARD_ID": "2", "SHARD_COUNT": "2", "HTTP_ADDR": "8080", "DISCORD_API_URL": "ftp://proxy"}
+	_, stderr, code := run(t, "", env, "", "serve")
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	for _, want := range []string{"ASK_CHANNEL_IDS", "RATE_LIMIT", "SHARD_ID", "HTTP_ADDR", "DISCORD_API_URL"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not name %s:\n%s", want, stderr)
+		}
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestServeProcess builds futurebot, runs it as a process against a fake
+// Discord through DISCORD_API_URL, asks it through /ask, autocomplete and a
+// mention, checks /healthz and /metrics, and stops it with SIGTERM.
+func TestServeProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	t.Parallel()
+	bin := filepath.Join(t.TempDir(), "futurebot")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	fake := discordtest.New(t)
+	addr := freeAddr(t)
+	const token = "process-token-SECRET-42"
+	cmd := exec.Command(bin)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "DISCORD_TOKEN="+token, "DISCORD_API_URL="+fake.URL(), "DATA_DIR="+t.TempDir(),
+		"HTTP_ADDR="+addr, "DISCORD_GUILD_ID=300000000000000001", "LOG_LEVEL=debug", "CORPUS_DIR=")
+	logs := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("bot logs:\n%s", logs.String())
+		}
+	}()
+
+	fake.WaitRequest(t, 30*time.Second, "command registration", func(r discordtest.Request) bool {
+		return r.Method == "PUT" && strings.HasSuffix(r.Path, "/guilds/300000000000000001/commands")
+	})
+	fake.Wait(10*time.Second, func() bool { _, _, hb := fake.Counts(); return hb > 0 })
+
+	fake.Dispatch(t, "INTERACTION_CREATE", fake.Interaction("810000000000000001", 2, "400000000000000001",
+		discordtest.Command("ask", discordtest.Option("question", "Who are the Six Little Dragons?", false)), nil))
+	r := fake.WaitRequest(t, 10*time.Second, "/ask reply", func(r discordtest.Request) bool {
+		return strings.HasPrefix(r.Path, "/interactions/810000000000000001/")
+	})
+	if !strings.Contains(string(r.Body), "Manycore") || !strings.Contains(string(r.Body), `"parse":[]`) {
+		t.Errorf("/ask reply: %s", r.Body)
+	}
+
+	fake.Dispatch(t, "INTERACTION_CREATE", fake.Interaction("810000000000000002", 4, "400000000000000001",
+		discordtest.Command("policy", discordtest.Option("name", "工信部", true)), nil))
+	r = fake.WaitRequest(t, 10*time.Second, "autocomplete reply", func(r discordtest.Request) bool {
+		return strings.HasPrefix(r.Path, "/interactions/810000000000000002/")
+	})
+	if !strings.Contains(string(r.Body), `"value":"MIIT"`) {
+		t.Errorf("autocomplete reply: %s", r.Body)
+	}
+
+	botUser := map[string]any{"id": fake.BotID, "username": "futurebot", "bot": true}
+	fake.Dispatch(t, "MESSAGE_CREATE", discordtest.MessageCreate("810000000000000003", "300000000000000002", "400000000000000001",
+		"<@"+fake.BotID+"> Which company made Black Myth Wukong?", botUser))
+	r = fake.WaitRequest(t, 10*time.Second, "mention reply", func(r discordtest.Request) bool {
+		return r.Method == "POST" && r.Path == "/channels/300000000000000002/messages"
+	})
+	if !strings.Contains(string(r.Body), "Game Science") || !strings.Contains(string(r.Body), `"message_id":"810000000000000003"`) {
+		t.Errorf("mention reply: %s", r.Body)
+	}
+
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h map[string]any
+	json.NewDecoder(resp.Body).Decode(&h)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || h["gateway_connected"] != true || h["documents"].(float64) < 30 {
+		t.Errorf("/healthz: %d %v", resp.StatusCode, h)
+	}
+	resp, err = http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var metrics bytes.Buffer
+	metrics.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(metrics.String(), `futurebot_questions_total{outcome="answered"} 2`) {
+		t.Errorf("metrics do not count the two answers:\n%.2000s", metrics.String())
+	}
+
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Error("the bot did not stop on SIGTERM")
+	}
+	if strings.Contains(logs.String(), token) {
+		t.Error("the token appears in the logs")
+	}
+}
