@@ -10,8 +10,10 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/futurebot ./cmd/fu
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/futurebot /futurebot
 COPY --from=build --chown=65532:65532 /out/data /data
-ENV DATA_DIR=/data
+ENV DATA_DIR=/data HTTP_ADDR=:8080
 VOLUME ["/data"]
+EXPOSE 8080
 USER nonroot:nonroot
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["/futurebot", "health"]
 ENTRYPOINT ["/futurebot"]
-CMD ["help"]
+CMD ["serve"]

@@ -221,8 +221,8 @@ func TestUsage(t *testing.T) {
 }
 
 // TestImportDirections keeps the arrows pointing down: corpus imports no
-// futurebot package, only index knows Bleve, answers knows neither Bleve nor
-// Discord, index does not know answers.
+// futurebot package, only index knows Bleve, only bot knows discordgo,
+// answers knows neither, index knows neither answers nor bot.
 func TestImportDirections(t *testing.T) {
 	deps := func(pkg string) string {
 		out, err := exec.Command("go", "list", "-deps", "futurebot/"+pkg).Output()
@@ -238,6 +238,7 @@ func TestImportDirections(t *testing.T) {
 		{"corpus", []string{"futurebot/index", "futurebot/answers", "futurebot/bot", "blevesearch", "discordgo"}},
 		{"answers", []string{"futurebot/index", "futurebot/bot", "blevesearch", "discordgo"}},
 		{"index", []string{"futurebot/answers", "futurebot/bot", "discordgo"}},
+		{"bot", []string{"futurebot/index", "blevesearch"}},
 	}
 	for _, r := range rules {
 		d := deps(r.pkg)
