@@ -327,7 +327,10 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		}
 		return tok
 	}))
-	if !mentioned && !(slices.Contains(b.cfg.AskChannels, m.ChannelID) && readsAsQuestion(question)) {
+	// A direct message is a conversation with the bot: it counts as an
+	// ask-channel.
+	askChannel := slices.Contains(b.cfg.AskChannels, m.ChannelID) || m.GuildID == ""
+	if !mentioned && !(askChannel && readsAsQuestion(question)) {
 		return
 	}
 	if !b.seen.add("m:"+m.ID) || !b.begin() {

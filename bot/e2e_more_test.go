@@ -411,3 +411,50 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 		t.Error("the bot closed before delivering the answer in flight")
 	}
 }
+
+func TestContextMenuAndSearchFilters(t *testing.T) {
+	h := start(t, nil, nil)
+	target := map[string]any{"id": "600000000000000001", "channel_id": "300000000000000002", "content": "How many CAR-T therapies has China approved?",
+		"author": discordtest.User("400000000000000007", "someone"), "timestamp": time.Now().UTC().Format(time.RFC3339)}
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("610000000000000001", 2, "400000000000000001",
+		map[string]any{"id": "200000000000000009", "name": "Ask futurebot", "type": 3, "target_id": "600000000000000001",
+			"resolved": map[string]any{"messages": map[string]any{"600000000000000001": target}}}, nil))
+	_, data := h.reply(t, "610000000000000001")
+	if !strings.Contains(strings.ReplaceAll(embedText(data), "**", ""), "Five CAR T-cell therapies") {
+		t.Errorf("Ask futurebot on a message: %s", embedText(data))
+	}
+
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("610000000000000002", 4, "400000000000000001",
+		discordtest.Command("search", discordtest.Option("query", "robots", false), discordtest.Option("sector", "humanoid", true)), nil))
+	choices := choicesOf(t, h, "610000000000000002")
+	if len(choices) == 0 || choices[0]["value"] != "Humanoid robots" {
+		t.Errorf("search sector autocomplete: %v", choices)
+	}
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("610000000000000003", 2, "400000000000000001",
+		discordtest.Command("search", discordtest.Option("query", "Morgan Stanley", false), discordtest.Option("company", "Unitree", false)), nil))
+	_, data = h.reply(t, "610000000000000003")
+	if text := embedText(data); !strings.Contains(text, "Unitree") || !strings.Contains(text, "company=Unitree") {
+		t.Errorf("filtered search: %s", text)
+	}
+}
+
+func TestDirectMessageQuestion(t *testing.T) {
+	h := start(t, nil, nil)
+	dm := discordtest.MessageCreate("620000000000000001", "300000000000000077", "400000000000000001", "What is 宇树?")
+	delete(dm, "guild_id")
+	h.fake.Dispatch(t, "MESSAGE_CREATE", dm)
+	r := h.fake.WaitRequest(t, wait, "DM reply", func(r discordtest.Request) bool {
+		return r.Method == "POST" && r.Path == "/channels/300000000000000077/messages"
+	})
+	if !strings.Contains(string(r.Body), "Unitree") {
+		t.Errorf("DM reply: %s", r.Body)
+	}
+}
+
+func TestRefusedIntentIsExplained(t *testing.T) {
+	h := start(t, func(c *bot.Config) { c.AskChannels = []string{"300000000000000009"} }, nil)
+	h.fake.CloseGateway(t, 4014, "Disallowed intent(s).")
+	if !h.fake.Wait(wait, func() bool { return strings.Contains(h.logs.String(), "Message Content Intent") }) {
+		t.Errorf("no hint about the Message Content intent in the logs:\n%.3000s", h.logs.String())
+	}
+}

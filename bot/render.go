@@ -93,9 +93,12 @@ func nonNilComponents(c []discordgo.MessageComponent) []discordgo.MessageCompone
 // Escape makes text from a question or the corpus show literally in
 // Discord: markdown characters are escaped and mass mentions are broken so
 // they neither ping nor look like pings.
-func Escape(s string) string {
+func Escape(s string) string { return escapeFrom(s, true) }
+
+// escapeFrom escapes s, which starts a line when lineStart is true (line
+// starts matter for headings, lists and quotes).
+func escapeFrom(s string, lineStart bool) string {
 	var b strings.Builder
-	lineStart := true
 	for _, r := range s {
 		switch r {
 		case '\\', '*', '_', '~', '`', '|', '[', ']', '(', ')', '<', '>':
@@ -149,6 +152,16 @@ func truncate(s string, n int) string {
 	return strings.TrimRight(string(r[:n-1]), " \n") + "…"
 }
 
+// atLineStart reports whether position i of text begins a line (only
+// spaces since the last newline).
+func atLineStart(text string, i int) bool {
+	line := text[:i]
+	if nl := strings.LastIndexByte(line, '\n'); nl >= 0 {
+		line = line[nl+1:]
+	}
+	return strings.TrimLeft(line, " ") == ""
+}
+
 // emphasize escapes text and makes the highlighted spans bold.
 func emphasize(text string, spans []corpus.Span) string {
 	var b strings.Builder
@@ -157,11 +170,11 @@ func emphasize(text string, spans []corpus.Span) string {
 		if s.Start < pos || s.End > len(text) || s.Start >= s.End {
 			continue
 		}
-		b.WriteString(Escape(text[pos:s.Start]))
-		b.WriteString("**" + Escape(text[s.Start:s.End]) + "**")
+		b.WriteString(escapeFrom(text[pos:s.Start], atLineStart(text, pos)))
+		b.WriteString("**" + escapeFrom(text[s.Start:s.End], atLineStart(text, s.Start)) + "**")
 		pos = s.End
 	}
-	b.WriteString(Escape(text[pos:]))
+	b.WriteString(escapeFrom(text[pos:], atLineStart(text, pos)))
 	return b.String()
 }
 

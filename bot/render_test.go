@@ -162,6 +162,15 @@ func FuzzRenderAnswer(f *testing.F) {
 	})
 }
 
+func TestEmphasize(t *testing.T) {
+	text := "Five CAR T-cell therapies\n- listed"
+	got := emphasize(text, []corpus.Span{{Start: 9, End: 10}, {Start: 11, End: 15}})
+	want := "Five CAR **T**-**cell** therapies\n\\- listed"
+	if got != want {
+		t.Errorf("emphasize: got %q, want %q", got, want)
+	}
+}
+
 func TestQuestionRoundTrip(t *testing.T) {
 	q := "What did @everyone say about 工信部?"
 	m := AnswerMessage(answers.Answer{Question: q})

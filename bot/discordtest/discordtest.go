@@ -321,6 +321,21 @@ func (f *Fake) RequestReconnect(t testing.TB) {
 	f.send(c, 7, "", nil)
 }
 
+// CloseGateway closes the gateway connection with a close code, as Discord
+// does for a refused intent (4014) or a bad token (4004).
+func (f *Fake) CloseGateway(t testing.TB, code int, reason string) {
+	f.mu.Lock()
+	c := f.conn
+	f.mu.Unlock()
+	if c == nil {
+		t.Fatal("close: no gateway connection")
+	}
+	f.connMu.Lock()
+	c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+	f.connMu.Unlock()
+	c.Close()
+}
+
 // User is a guild member for test events.
 func User(id, name string) map[string]any {
 	return map[string]any{"id": id, "username": name, "discriminator": "0"}
