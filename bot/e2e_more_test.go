@@ -458,3 +458,22 @@ func TestRefusedIntentIsExplained(t *testing.T) {
 		t.Errorf("no hint about the Message Content intent in the logs:\n%.3000s", h.logs.String())
 	}
 }
+
+func TestIdentifyIntentsAndShard(t *testing.T) {
+	type identify struct {
+		Intents int     `json:"intents"`
+		Shard   *[2]int `json:"shard"`
+	}
+	const messageContent = 1 << 15
+	plain := start(t, nil, nil)
+	var id identify
+	json.Unmarshal(plain.fake.Identify(), &id)
+	if id.Intents&messageContent != 0 || id.Shard != nil {
+		t.Errorf("without ask-channels or shards: intents %b, shard %v; want no Message Content, no shard", id.Intents, id.Shard)
+	}
+	sharded := startWith(t, func(c *bot.Config) { c.AskChannels = []string{"1"}; c.ShardID, c.ShardCount = 1, 2 }, nil)
+	json.Unmarshal(sharded.fake.Identify(), &id)
+	if id.Intents&messageContent == 0 || id.Shard == nil || *id.Shard != [2]int{1, 2} {
+		t.Errorf("with ask-channels and shard 1/2: intents %b, shard %v", id.Intents, id.Shard)
+	}
+}

@@ -42,6 +42,7 @@ type Fake struct {
 	connMu     sync.Mutex // serialises writes to conn
 	seq        int
 	identifies int
+	identify   json.RawMessage
 	resumes    int
 	heartbeats int
 	faults     []fault
@@ -95,6 +96,13 @@ func (f *Fake) Requests() []Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]Request(nil), f.requests...)
+}
+
+// Identify returns the last IDENTIFY payload (token, intents, shard).
+func (f *Fake) Identify() json.RawMessage {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.identify
 }
 
 // Counts returns how many IDENTIFY, RESUME and heartbeat messages arrived.
@@ -262,6 +270,7 @@ func (f *Fake) gateway(w http.ResponseWriter, r *http.Request) {
 		case 2:
 			f.mu.Lock()
 			f.identifies++
+			f.identify = fr.D
 			f.notify()
 			f.mu.Unlock()
 			f.send(c, 0, "READY", map[string]any{
