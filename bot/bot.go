@@ -63,6 +63,10 @@ type Config struct {
 	DeferAfter time.Duration
 	// Grace bounds how long shutdown waits for replies in flight.
 	Grace time.Duration
+	// Admin, when set, enables /reindex, /ingest and /forget.
+	Admin Admin
+	// MaxIngestBytes caps files sent to /ingest (default 2 MiB).
+	MaxIngestBytes int64
 }
 
 // Bot is futurebot connected to Discord.
@@ -80,6 +84,7 @@ type Bot struct {
 	connected atomic.Bool
 	readyOnce atomic.Bool
 	closing   atomic.Bool
+	quit      chan struct{} // closed when shutdown begins
 	inflight  sync.WaitGroup
 	seen      *seenSet
 	feedback  *feedbackLog
@@ -97,6 +102,9 @@ func New(cfg Config, engine Engine, info func() IndexInfo, log *slog.Logger, reg
 	}
 	if cfg.Grace == 0 {
 		cfg.Grace = 10 * time.Second
+	}
+	if cfg.MaxIngestBytes == 0 {
+		cfg.MaxIngestBytes = 2 << 20
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient, _ = NewHTTPClient("")
@@ -120,7 +128,7 @@ func New(cfg Config, engine Engine, info func() IndexInfo, log *slog.Logger, reg
 	}
 	routeDiscordLogs(log, cfg.Token)
 	b := &Bot{cfg: cfg, engine: engine, info: info, log: log, metrics: newMetrics(reg), session: s,
-		seen: newSeenSet(8192), feedback: newFeedbackLog(cfg.DataDir), registerd: make(chan struct{})}
+		seen: newSeenSet(8192), feedback: newFeedbackLog(cfg.DataDir), registerd: make(chan struct{}), quit: make(chan struct{})}
 	b.selfID.Store("")
 	b.appID.Store("")
 	b.router = NewRouter(Logging(log), Recover(log), RateLimit(NewUserLimiter(cfg.RateLimit), b.metrics.rateLimited.Inc))
@@ -146,6 +154,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	<-ctx.Done()
 	b.closing.Store(true)
+	close(b.quit)
 	done := make(chan struct{})
 	go func() { b.inflight.Wait(); close(done) }()
 	select {
@@ -185,7 +194,7 @@ func (b *Bot) register() {
 		b.log.Error("READY carried no application ID; commands not registered")
 		return
 	}
-	cmds, err := b.session.ApplicationCommandBulkOverwrite(app, b.cfg.GuildID, Commands())
+	cmds, err := b.session.ApplicationCommandBulkOverwrite(app, b.cfg.GuildID, Commands(b.cfg.Admin != nil))
 	if err != nil {
 		b.log.Error("registering commands failed", "err", err)
 		return
@@ -224,7 +233,8 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		b.log.Info("ignored an interaction of unknown shape", "type", int(i.Type), "id", i.ID)
 		return
 	}
-	req.Ephemeral = req.Bool("private") || (req.Kind == KindComponent && req.Name != idPage)
+	req.Ephemeral = req.Bool("private") || (req.Kind == KindComponent && req.Name != idPage) ||
+		req.Name == cmdReindex || req.Name == cmdIngest || req.Name == cmdForget
 	ctx, cancel := workContext()
 	defer cancel()
 	if req.Kind == KindAutocomplete {
@@ -285,6 +295,13 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 	}
 	if err != nil {
 		b.log.Warn("reply failed", "id", i.ID, "name", req.Name, "err", err)
+	}
+	if r.resp != nil && r.resp.Progress != nil {
+		for m := range r.resp.Progress {
+			if _, err := s.InteractionResponseEdit(i, m.webhookEdit()); err != nil {
+				b.log.Warn("progress edit failed", "id", i.ID, "err", err)
+			}
+		}
 	}
 }
 

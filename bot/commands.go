@@ -14,13 +14,17 @@ const (
 	cmdSources = "sources"
 	cmdHelp    = "help"
 	cmdAskMsg  = "Ask futurebot"
+	cmdReindex = "reindex"
+	cmdIngest  = "ingest"
+	cmdForget  = "forget"
 )
 
 func ptr[T any](v T) *T { return &v }
 
 // Commands is the full list registered at start with one bulk overwrite,
-// so registering again after a restart changes nothing.
-func Commands() []*discordgo.ApplicationCommand {
+// so registering again after a restart changes nothing. The admin commands
+// are hidden from members without Manage Server by default.
+func Commands(withAdmin bool) []*discordgo.ApplicationCommand {
 	str := func(name, desc string, required, autocomplete bool) *discordgo.ApplicationCommandOption {
 		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name,
 			Description: desc, Required: required, Autocomplete: autocomplete, MaxLength: 500}
@@ -29,7 +33,7 @@ func Commands() []*discordgo.ApplicationCommand {
 		return &discordgo.ApplicationCommand{Name: name, Description: "What the sources say about a " + what,
 			Options: []*discordgo.ApplicationCommandOption{str("name", "The "+what+"'s name or an alias", true, true)}}
 	}
-	return []*discordgo.ApplicationCommand{
+	cmds := []*discordgo.ApplicationCommand{
 		{Name: cmdAsk, Description: "Ask a question; the answer quotes and cites the sources",
 			Options: []*discordgo.ApplicationCommandOption{
 				str("question", "Your question", true, true),
@@ -52,4 +56,22 @@ func Commands() []*discordgo.ApplicationCommand {
 		{Name: cmdHelp, Description: "What futurebot does and how to ask"},
 		{Name: cmdAskMsg, Type: discordgo.MessageApplicationCommand},
 	}
+	if !withAdmin {
+		return cmds
+	}
+	adminOnly := ptr(int64(discordgo.PermissionManageGuild))
+	noDM := ptr(false)
+	return append(cmds,
+		&discordgo.ApplicationCommand{Name: cmdReindex, Description: "Rebuild the index from the corpus (admins)",
+			DefaultMemberPermissions: adminOnly, DMPermission: noDM},
+		&discordgo.ApplicationCommand{Name: cmdIngest, Description: "Add a document to the corpus and reindex (admins)",
+			DefaultMemberPermissions: adminOnly, DMPermission: noDM,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "A .md, .txt, .html or FAQ .yaml file", Required: true},
+				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "replace", Description: "Overwrite a document of the same name"},
+			}},
+		&discordgo.ApplicationCommand{Name: cmdForget, Description: "Remove an ingested document and reindex (admins)",
+			DefaultMemberPermissions: adminOnly, DMPermission: noDM,
+			Options: []*discordgo.ApplicationCommandOption{str("document", "The ingested document", true, true)}},
+	)
 }

@@ -43,6 +43,7 @@ func (b *Bot) routes() {
 	r.Handle(KindComponent, idMore, b.moreSources)
 	r.Handle(KindComponent, idFeedback, b.feedbackClick)
 	r.Handle(KindComponent, idPage, b.searchPage)
+	b.adminRoutes()
 }
 
 // answer asks the engine and renders the answer.

@@ -54,6 +54,8 @@ type Request struct {
 	// Permissions are the member's permissions in the channel (interactions).
 	Permissions int64
 	RoleIDs     []string
+	// Attachments are files attached to a command, by ID.
+	Attachments map[string]*discordgo.MessageAttachment
 }
 
 // String returns option name as a string, or "".
@@ -88,6 +90,9 @@ type Response struct {
 	Update bool
 	// Choices answer an autocomplete.
 	Choices []*discordgo.ApplicationCommandOptionChoice
+	// Progress, when set, delivers later versions of the message: each one
+	// replaces the reply, until the channel is closed.
+	Progress <-chan Message
 }
 
 // Handler handles one request and returns the response data; it does not
@@ -229,6 +234,9 @@ func parseInteraction(i *discordgo.Interaction) (*Request, bool) {
 		}
 		req.Name = data.Name
 		flattenOptions(data.Options, req)
+		if data.Resolved != nil {
+			req.Attachments = data.Resolved.Attachments
+		}
 		if data.TargetID != "" && data.Resolved != nil {
 			if m := data.Resolved.Messages[data.TargetID]; m != nil {
 				req.Message = m

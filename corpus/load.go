@@ -96,14 +96,21 @@ func Fingerprint(fsys fs.FS) (string, error) {
 // Load reads every corpus file under fsys. A file that cannot be read or
 // parsed is reported as a Problem and skipped; the others still load. When
 // no document loads at all, the problems end with ErrNoDocuments.
-func Load(fsys fs.FS) (*Corpus, []Problem) {
+func Load(fsys fs.FS) (*Corpus, []Problem) { return LoadProgress(fsys, nil) }
+
+// LoadProgress is Load that reports after each file how many of the files
+// it has read.
+func LoadProgress(fsys fs.FS, progress func(read, total int)) (*Corpus, []Problem) {
 	c := &Corpus{}
 	names, err := Files(fsys)
 	if err != nil {
 		return c, []Problem{{File: ".", Err: err}}
 	}
 	var problems []Problem
-	for _, name := range names {
+	for i, name := range names {
+		if progress != nil && i > 0 {
+			progress(i, len(names))
+		}
 		c.Files++
 		data, err := readLimited(fsys, name)
 		if err != nil {
@@ -130,10 +137,42 @@ func Load(fsys fs.FS) (*Corpus, []Problem) {
 		}
 		c.Documents = append(c.Documents, docs...)
 	}
+	if progress != nil {
+		progress(len(names), len(names))
+	}
 	if len(c.Documents) == 0 {
 		problems = append(problems, Problem{File: ".", Err: ErrNoDocuments})
 	}
 	return c, problems
+}
+
+// ParseFile parses one corpus file's content as Load would, without
+// touching the disk: for checking a file before it is added.
+func ParseFile(name string, data []byte) ([]Document, error) {
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("file is %d bytes, over the %d byte limit", len(data), MaxFileSize)
+	}
+	if path.Base(name) == EntitiesFile {
+		_, err := ParseEntities(data)
+		return nil, err
+	}
+	l := loaderFor(name)
+	if l == nil {
+		return nil, fmt.Errorf("%s is not a corpus file (want .md, .txt, .html, .htm, .yaml or .yml)", path.Base(name))
+	}
+	return l(name, data)
+}
+
+// Hash is a short content hash of a document: what it says and where it
+// points, so a reindex can tell changed documents from unchanged ones.
+func (d *Document) Hash() string {
+	h := sha256.New()
+	for _, s := range []string{d.Title, d.URL, d.Source, d.Published, d.Question, d.Body,
+		strings.Join(d.Sectors, "|"), strings.Join(d.Companies, "|"), strings.Join(d.Policies, "|"), strings.Join(d.Tags, "|")} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 func readLimited(fsys fs.FS, name string) ([]byte, error) {

@@ -58,7 +58,7 @@ func (o Options) withDefaults() Options {
 
 // Format changes whenever loading, splitting or the mapping changes, so an
 // index built by an older futurebot is rebuilt even if the corpus is the same.
-const Format = 1
+const Format = 2
 
 // Meta describes one built index; it is stored beside the Bleve files.
 type Meta struct {
@@ -73,6 +73,8 @@ type Meta struct {
 	Entities    []corpus.Entity `json:"entities"`
 	Sources     map[string]int  `json:"sources"`
 	Problems    []string        `json:"problems,omitempty"`
+	// Docs maps each document ID to its content hash, to diff rebuilds.
+	Docs map[string]string `json:"docs"`
 	// Probe is a text the index must find something for.
 	Probe string `json:"probe"`
 }
@@ -97,6 +99,13 @@ var ErrLocked = errors.New("index is in use by another futurebot process")
 
 // Build indexes c into a new index at dir, which must not exist yet.
 func Build(ctx context.Context, dir string, c *corpus.Corpus, fingerprint string, problems []corpus.Problem, opts Options) (*Index, error) {
+	return BuildProgress(ctx, dir, c, fingerprint, problems, opts, nil)
+}
+
+// BuildProgress is Build that reports, after each batch, how many documents
+// and passages it has indexed.
+func BuildProgress(ctx context.Context, dir string, c *corpus.Corpus, fingerprint string, problems []corpus.Problem, opts Options,
+	progress func(docs, passages int)) (*Index, error) {
 	opts = opts.withDefaults()
 	if len(c.Documents) == 0 {
 		return nil, ErrEmpty
@@ -110,11 +119,12 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, fingerprint string
 		return nil, fmt.Errorf("create index %q: %w", dir, err)
 	}
 	meta := Meta{Format: Format, Version: time.Now().UTC().Format("20060102T150405.000"), Fingerprint: fingerprint,
-		Built: time.Now().UTC(), Scoring: opts.Scoring, Entities: c.Entities, Sources: map[string]int{}}
+		Built: time.Now().UTC(), Scoring: opts.Scoring, Entities: c.Entities, Sources: map[string]int{},
+		Docs: make(map[string]string, len(c.Documents))}
 	for _, p := range problems {
 		meta.Problems = append(meta.Problems, p.Error())
 	}
-	if err := fill(ctx, b, c, &meta); err != nil {
+	if err := fill(ctx, b, c, &meta, progress); err != nil {
 		b.Close()
 		os.RemoveAll(dir)
 		return nil, err
@@ -132,9 +142,10 @@ func Build(ctx context.Context, dir string, c *corpus.Corpus, fingerprint string
 }
 
 // fill indexes passages and synonym definitions in batches.
-func fill(ctx context.Context, b bleve.Index, c *corpus.Corpus, meta *Meta) error {
+func fill(ctx context.Context, b bleve.Index, c *corpus.Corpus, meta *Meta, progress func(docs, passages int)) error {
 	const batchSize = 500
 	batch := b.NewBatch()
+	docsDone := 0
 	flush := func() error {
 		if batch.Size() == 0 {
 			return nil
@@ -146,11 +157,16 @@ func fill(ctx context.Context, b bleve.Index, c *corpus.Corpus, meta *Meta) erro
 			return fmt.Errorf("index batch: %w", err)
 		}
 		batch.Reset()
+		if progress != nil {
+			progress(docsDone, meta.Passages)
+		}
 		return nil
 	}
 	matcher := corpus.NewMatcher(c.Entities)
 	for i := range c.Documents {
 		d := &c.Documents[i]
+		docsDone = i
+		meta.Docs[d.ID] = d.Hash()
 		if d.Kind == corpus.KindFAQ {
 			meta.FAQs++
 		} else {
@@ -191,6 +207,7 @@ func fill(ctx context.Context, b bleve.Index, c *corpus.Corpus, meta *Meta) erro
 			}
 		}
 	}
+	docsDone = len(c.Documents)
 	return flush()
 }
 

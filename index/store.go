@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -25,6 +26,9 @@ type Store struct {
 	dir  string
 	opts Options
 	log  *slog.Logger
+	// MaxFailed is the largest share of corpus files that may fail to load
+	// for a build to go into service (0: any, as long as one document loads).
+	MaxFailed float64
 }
 
 // NewStore returns a store over dir; the directory is created on first build.
@@ -84,8 +88,8 @@ func (s *Store) OpenOrBuild(ctx context.Context, fsys fs.FS) (*Index, Report, er
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		s.log.Warn("index on disk is unusable; rebuilding from the corpus", "dir", s.dir, "err", err)
 	}
-	next, problems, err := s.Build(ctx, fsys, fp)
-	rep.Problems = problems
+	next, sum, err := s.Build(ctx, fsys, fp, nil)
+	rep.Problems = sum.Problems
 	if err != nil {
 		if cur == nil {
 			return nil, rep, err
@@ -103,39 +107,166 @@ func (s *Store) OpenOrBuild(ctx context.Context, fsys fs.FS) (*Index, Report, er
 	return next, rep, nil
 }
 
+// Progress is how far a build has got.
+type Progress struct {
+	Stage             string // "reading", "indexing", "checking"
+	FilesRead, Files  int
+	DocsIndexed, Docs int
+	PassagesIndexed   int
+	Elapsed           time.Duration
+}
+
+// Percent estimates the share of the build done: reading files is the first
+// tenth, indexing most of the rest.
+func (p Progress) Percent() int {
+	switch p.Stage {
+	case "reading":
+		if p.Files == 0 {
+			return 0
+		}
+		return 10 * p.FilesRead / p.Files
+	case "indexing":
+		if p.Docs == 0 {
+			return 10
+		}
+		return 10 + 85*p.DocsIndexed/p.Docs
+	case "checking":
+		return 97
+	}
+	return 100
+}
+
+// Diff counts documents by what a rebuild did to them.
+type Diff struct {
+	Articles, FAQs int
+}
+
+// Summary is what a build did.
+type Summary struct {
+	Version                 string
+	Took                    time.Duration
+	Files, FailedFiles      int
+	Problems                []corpus.Problem
+	Articles, FAQs          int
+	Passages                int
+	Added, Changed, Removed Diff
+}
+
+// ErrTooManyFailed is returned when more of the corpus files failed to load
+// than the store allows; the previous index stays current.
+var ErrTooManyFailed = errors.New("too many corpus files failed to load")
+
 // Build loads the corpus, builds a new index version, checks it and makes it
-// current. It returns the corpus problems even on success. The previous
-// index stays current when the build fails or yields no documents.
-func (s *Store) Build(ctx context.Context, fsys fs.FS, fingerprint string) (*Index, []corpus.Problem, error) {
-	c, problems := corpus.Load(fsys)
+// current; it does not close or remove the previous version (the caller may
+// still be serving it: see RemoveOthers). The previous index stays current
+// when the build fails, yields no documents, or more than MaxFailed of the
+// files failed. The summary holds the problems and, on success, what changed.
+func (s *Store) Build(ctx context.Context, fsys fs.FS, fingerprint string, progress func(Progress)) (*Index, Summary, error) {
+	start := time.Now()
+	report := func(p Progress) {
+		if progress != nil {
+			p.Elapsed = time.Since(start)
+			progress(p)
+		}
+	}
+	var sum Summary
+	c, problems := corpus.LoadProgress(fsys, func(read, total int) {
+		report(Progress{Stage: "reading", FilesRead: read, Files: total})
+	})
+	sum.Files, sum.Problems = c.Files, problems
+	for _, p := range problems {
+		if p.File != "." {
+			sum.FailedFiles++
+		}
+	}
 	if len(c.Documents) == 0 {
-		return nil, problems, fmt.Errorf("build index: %w (%d of %d files failed)", ErrEmpty, len(problems)-1, c.Files)
+		return nil, sum, fmt.Errorf("build index: %w (%d of %d files failed)", ErrEmpty, sum.FailedFiles, c.Files)
+	}
+	if s.MaxFailed > 0 && c.Files > 0 && float64(sum.FailedFiles)/float64(c.Files) > s.MaxFailed {
+		return nil, sum, fmt.Errorf("build index: %w: %d of %d files (over %.0f%%)", ErrTooManyFailed, sum.FailedFiles, c.Files, 100*s.MaxFailed)
 	}
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
-		return nil, problems, fmt.Errorf("create data directory: %w", err)
+		return nil, sum, fmt.Errorf("create data directory: %w", err)
 	}
 	dir, err := os.MkdirTemp(s.dir, "v-"+time.Now().UTC().Format("20060102T150405")+"-")
 	if err != nil {
-		return nil, problems, fmt.Errorf("create index directory: %w", err)
+		return nil, sum, fmt.Errorf("create index directory: %w", err)
 	}
-	ix, err := Build(ctx, dir, c, fingerprint, problems, s.opts)
+	ix, err := BuildProgress(ctx, dir, c, fingerprint, problems, s.opts, func(docs, passages int) {
+		report(Progress{Stage: "indexing", FilesRead: c.Files, Files: c.Files, DocsIndexed: docs, Docs: len(c.Documents), PassagesIndexed: passages})
+	})
 	if err != nil {
 		os.RemoveAll(dir)
-		return nil, problems, err
+		return nil, sum, err
 	}
+	report(Progress{Stage: "checking", FilesRead: c.Files, Files: c.Files, DocsIndexed: len(c.Documents), Docs: len(c.Documents), PassagesIndexed: ix.meta.Passages})
 	if err := ix.check(ctx); err != nil {
 		ix.Close()
 		os.RemoveAll(dir)
-		return nil, problems, err
+		return nil, sum, err
 	}
+	prev, _ := s.currentMeta()
 	if err := s.setCurrent(filepath.Base(dir)); err != nil {
 		ix.Close()
 		os.RemoveAll(dir)
-		return nil, problems, err
+		return nil, sum, err
 	}
-	s.log.Info("index built", "version", ix.meta.Version, "articles", ix.meta.Articles, "faqs", ix.meta.FAQs,
-		"passages", ix.meta.Passages, "problems", len(problems))
-	return ix, problems, nil
+	m := ix.meta
+	sum.Version, sum.Articles, sum.FAQs, sum.Passages = m.Version, m.Articles, m.FAQs, m.Passages
+	sum.Added, sum.Changed, sum.Removed = diffDocs(prev, &m)
+	sum.Took = time.Since(start)
+	s.log.Info("index built", "version", m.Version, "articles", m.Articles, "faqs", m.FAQs, "passages", m.Passages,
+		"problems", len(problems), "added", sum.Added.Articles+sum.Added.FAQs, "changed", sum.Changed.Articles+sum.Changed.FAQs,
+		"removed", sum.Removed.Articles+sum.Removed.FAQs, "took", sum.Took.Round(time.Millisecond))
+	return ix, sum, nil
+}
+
+// diffDocs compares two builds' documents by content hash. FAQ entries are
+// the IDs with a "#" (file#entry).
+func diffDocs(prev, next *Meta) (added, changed, removed Diff) {
+	count := func(d *Diff, id string) {
+		if strings.Contains(id, "#") {
+			d.FAQs++
+		} else {
+			d.Articles++
+		}
+	}
+	var old map[string]string
+	if prev != nil {
+		old = prev.Docs
+	}
+	for id, h := range next.Docs {
+		switch oh, ok := old[id]; {
+		case !ok:
+			count(&added, id)
+		case oh != h:
+			count(&changed, id)
+		}
+	}
+	for id := range old {
+		if _, ok := next.Docs[id]; !ok {
+			count(&removed, id)
+		}
+	}
+	return added, changed, removed
+}
+
+// currentMeta reads the meta of the current index without opening it (a
+// running bot may hold it).
+func (s *Store) currentMeta() (*Meta, error) {
+	name, err := os.ReadFile(filepath.Join(s.dir, currentFile))
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(s.dir, strings.TrimSpace(string(name)), metaFile))
+	if err != nil {
+		return nil, err
+	}
+	var m Meta
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
 }
 
 // check makes sure a fresh index answers: it has documents and a search
@@ -187,6 +318,9 @@ func (s *Store) cleanup(keep string) {
 		}
 	}
 }
+
+// Dir returns the data directory.
+func (s *Store) Dir() string { return s.dir }
 
 // RemoveOthers deletes every index version except ix's: superseded versions
 // and builds a crash interrupted.

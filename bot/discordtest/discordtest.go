@@ -47,6 +47,7 @@ type Fake struct {
 	heartbeats int
 	faults     []fault
 	nextID     int
+	files      map[string][]byte
 }
 
 type fault struct {
@@ -168,9 +169,33 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
+// AddAttachment serves data as an uploaded file and returns its URL (the
+// fake's stand-in for Discord's CDN).
+func (f *Fake) AddAttachment(name string, data []byte) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.files == nil {
+		f.files = map[string][]byte{}
+	}
+	key := fmt.Sprintf("%d-%s", len(f.files), name)
+	f.files[key] = data
+	return f.srv.URL + "/attachments/" + key
+}
+
 func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/gateway" || r.URL.Path == "/gateway/" {
 		f.gateway(w, r)
+		return
+	}
+	if key, ok := strings.CutPrefix(r.URL.Path, "/attachments/"); ok {
+		f.mu.Lock()
+		data, found := f.files[key]
+		f.mu.Unlock()
+		if !found {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(data)
 		return
 	}
 	path := strings.TrimPrefix(r.URL.Path, "/api/v9")
@@ -383,6 +408,20 @@ func Option(name string, value any, focused bool) map[string]any {
 		typ = 4
 	}
 	return map[string]any{"name": name, "type": typ, "value": value, "focused": focused}
+}
+
+// AdminMember gives an interaction payload a member with Manage Server.
+func AdminMember(d map[string]any) map[string]any {
+	d["member"].(map[string]any)["permissions"] = "32"
+	return d
+}
+
+// Attachment is the data of a command with one attachment option.
+func Attachment(command, option, id, filename, url string, size int, options ...map[string]any) map[string]any {
+	c := Command(command, append([]map[string]any{{"name": option, "type": 11, "value": id}}, options...)...)
+	c["resolved"] = map[string]any{"attachments": map[string]any{id: map[string]any{
+		"id": id, "filename": filename, "size": size, "url": url, "proxy_url": url}}}
+	return c
 }
 
 // MessageCreate builds a MESSAGE_CREATE payload.

@@ -32,7 +32,8 @@ func (*reindexCommand) Run(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, problems, err := store.Build(ctx, c.corpusFS(), fp)
+	ix, sum, err := store.Build(ctx, c.corpusFS(), fp, nil)
+	problems := sum.Problems
 	for _, p := range problems {
 		fmt.Fprintln(m.Stderr, p.Error())
 	}

@@ -7,8 +7,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,6 +20,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"futurebot/bot"
+	"futurebot/corpus"
+	"futurebot/index"
 )
 
 // serveCommand runs the Discord bot.
@@ -23,9 +29,11 @@ type serveCommand struct{}
 
 // botSettings are the settings only the bot needs.
 type botSettings struct {
-	cfg      bot.Config
-	httpAddr string
-	apiURL   string
+	cfg       bot.Config
+	httpAddr  string
+	apiURL    string
+	maxFailed float64
+	watch     bool
 }
 
 const noTokenHelp = `DISCORD_TOKEN is not set. The bot needs a Discord bot token: create an application at
@@ -90,6 +98,22 @@ func readBotSettings(c *config) (botSettings, error) {
 	}
 	s.cfg.HTTPClient = client
 	s.cfg.DataDir = c.DataDir
+	mf := strings.TrimSuffix(c.lookup("REINDEX_MAX_FAILED", "20%"), "%")
+	if v, err := strconv.ParseFloat(mf, 64); err != nil || v < 0 || v > 100 {
+		problems = append(problems, fmt.Sprintf("REINDEX_MAX_FAILED %q: want a percentage from 0 to 100", c.lookup("REINDEX_MAX_FAILED", "")))
+	} else {
+		s.maxFailed = v / 100
+	}
+	switch w := strings.ToLower(c.lookup("WATCH_CORPUS", "false")); w {
+	case "true", "1", "yes", "on":
+		s.watch = true
+		if c.CorpusDir == "" {
+			problems = append(problems, "WATCH_CORPUS needs CORPUS_DIR: the built-in corpus never changes")
+		}
+	case "false", "0", "no", "off":
+	default:
+		problems = append(problems, fmt.Sprintf("WATCH_CORPUS %q: want true or false", w))
+	}
 	if len(problems) > 0 {
 		return s, fmt.Errorf("%w: %s", errConfig, strings.Join(problems, "; "))
 	}
@@ -106,21 +130,67 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	log := c.logger(m)
-	ix, engine, err := openEngine(ctx, c, log)
-	if err != nil {
-		return err
+	store := index.NewStore(c.DataDir, index.Options{}, log)
+	store.MaxFailed = settings.maxFailed
+	// Serve the index on disk at once, even when the corpus changed since:
+	// the rebuild then runs in the background and swaps in when it is good.
+	stale := false
+	ix, err := store.Current()
+	if err == nil && ix.Meta().Format == index.Format {
+		fp, ferr := corpus.Fingerprint(c.corpusFS())
+		stale = ferr != nil || fp != ix.Meta().Fingerprint
+		store.RemoveOthers(ix) // builds a crash interrupted
+	} else {
+		if err == nil {
+			ix.Close()
+		}
+		if ix, err = openIndex(ctx, c, store, log); err != nil {
+			return err
+		}
 	}
-	defer ix.Close()
-	meta := ix.Meta()
-	info := func() bot.IndexInfo {
-		return bot.IndexInfo{Version: meta.Version, Built: meta.Built, Articles: meta.Articles, FAQs: meta.FAQs,
-			Passages: meta.Passages, Sources: meta.Sources}
-	}
+	l := newLive(ix, log)
+	defer l.close()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	b, err := bot.New(settings.cfg, engine, info, log, reg)
+	adm := newAdmin(l, store, c, log, reg)
+	settings.cfg.Admin = adm
+	if stale {
+		log.Info("the corpus changed since the index was built; serving the previous index while it is rebuilt")
+		adm.Reindex("start-up")
+	}
+	b, err := bot.New(settings.cfg, l, l.info, log, reg)
 	if err != nil {
 		return err
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	bg, stopBG := context.WithCancel(ctx)
+	defer stopBG()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-hup:
+				if _, started := adm.Reindex("SIGHUP"); !started {
+					log.Info("SIGHUP: a reindex is already running")
+				}
+			case <-bg.Done():
+				return
+			}
+		}
+	}()
+	if settings.watch {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := watchCorpus(bg, c.CorpusDir, 2*time.Second, adm, log); err != nil {
+				log.Error("cannot watch the corpus", "err", err)
+			}
+		}()
 	}
 	var srv *http.Server
 	if settings.httpAddr != "" {
@@ -132,6 +202,7 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 	log.Info("starting the Discord bot", "guild", settings.cfg.GuildID, "ask_channels", len(settings.cfg.AskChannels),
 		"http", settings.httpAddr, "api", apiName(settings.apiURL))
 	err = b.Run(ctx)
+	stopBG()
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		srv.Shutdown(sctx)

@@ -1,0 +1,212 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// adminRoutes registers the admin commands when an Admin is configured.
+func (b *Bot) adminRoutes() {
+	if b.cfg.Admin == nil {
+		return
+	}
+	r := b.router
+	r.Handle(KindCommand, cmdReindex, b.requireAdmin(b.reindex))
+	r.Handle(KindCommand, cmdIngest, b.requireAdmin(b.ingest))
+	r.Handle(KindCommand, cmdForget, b.requireAdmin(b.forget))
+	r.Handle(KindAutocomplete, cmdForget, b.requireAdmin(b.completeIngested))
+}
+
+// isAdmin: Manage Server (or Administrator), or listed in ADMIN_ROLE_IDS
+// or ADMIN_USER_IDS.
+func (b *Bot) isAdmin(req *Request) bool {
+	if req.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
+		return true
+	}
+	if slices.Contains(b.cfg.AdminUsers, req.UserID) {
+		return true
+	}
+	return slices.ContainsFunc(req.RoleIDs, func(r string) bool { return slices.Contains(b.cfg.AdminRoles, r) })
+}
+
+// requireAdmin refuses everyone else with a private note, and logs it.
+func (b *Bot) requireAdmin(next Handler) Handler {
+	return func(ctx context.Context, req *Request) (*Response, error) {
+		if !b.isAdmin(req) {
+			b.log.Warn("admin command refused", "command", req.Name, "user", req.UserID, "guild", req.GuildID)
+			if req.Kind == KindAutocomplete {
+				return &Response{}, nil
+			}
+			m := TextMessage("Only admins can do that: it needs the Manage Server permission (or an admin role set for futurebot).", true)
+			return &Response{Message: &m}, nil
+		}
+		return next(ctx, req)
+	}
+}
+
+func (b *Bot) reindex(_ context.Context, req *Request) (*Response, error) {
+	job, started := b.cfg.Admin.Reindex("user " + req.UserID)
+	note := ""
+	if !started {
+		note = "A reindex is already running; here is its progress."
+	}
+	return b.followJob(job, note), nil
+}
+
+// followJob replies with a job's progress and keeps editing the reply until
+// the job ends with its summary.
+func (b *Bot) followJob(job ReindexJob, note string) *Response {
+	first := ReindexMessage(job.Status(), note)
+	ch := make(chan Message, 1)
+	go func() {
+		defer close(ch)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		last := first.Content
+		for {
+			select {
+			case <-job.Done():
+				ch <- ReindexMessage(job.Status(), note)
+				return
+			case <-tick.C:
+				m := ReindexMessage(job.Status(), note)
+				if m.Content != last {
+					last = m.Content
+					select {
+					case ch <- m:
+					default: // the previous edit is still on its way; skip this one
+					}
+				}
+			case <-b.quit:
+				return
+			}
+		}
+	}()
+	return &Response{Message: &first, Progress: ch}
+}
+
+// ReindexMessage renders a job's progress, or its summary once finished.
+func ReindexMessage(s ReindexStatus, note string) Message {
+	var b strings.Builder
+	if note != "" {
+		b.WriteString(note + "\n")
+	}
+	switch {
+	case !s.Finished && s.Files == 0:
+		fmt.Fprintf(&b, "**Reindexing…** starting (requested by %s)", Escape(s.By))
+	case !s.Finished:
+		fmt.Fprintf(&b, "**Reindexing…** %d%% · %s · %d/%d files read · %d passages indexed · %s elapsed",
+			s.Percent, s.Stage, s.FilesRead, s.Files, s.Passages, s.Elapsed.Round(100*time.Millisecond))
+	case s.Err != "":
+		fmt.Fprintf(&b, "**Reindex failed — the previous index is still serving.**\nWhy: %s\nTook %s.", Escape(s.Err),
+			s.Elapsed.Round(time.Millisecond))
+	default:
+		fmt.Fprintf(&b, "**Reindex done** in %s · index %s\n%d articles and %d FAQ entries in %d passages.\n",
+			s.Elapsed.Round(time.Millisecond), s.Version, s.Articles, s.FAQs, s.Passages)
+		fmt.Fprintf(&b, "Articles: %d added, %d changed, %d removed · FAQ entries: %d added, %d changed, %d removed.",
+			s.Added[0], s.Changed[0], s.Removed[0], s.Added[1], s.Changed[1], s.Removed[1])
+	}
+	if len(s.Problems) > 0 {
+		fmt.Fprintf(&b, "\n**%d problem(s)** (files skipped):", len(s.Problems))
+		for i, p := range s.Problems {
+			if i == 10 {
+				fmt.Fprintf(&b, "\n… and %d more (see the logs or run futurebot check)", len(s.Problems)-10)
+				break
+			}
+			b.WriteString("\n• " + Escape(truncate(p, 160)))
+		}
+	}
+	return TextMessage(b.String(), true)
+}
+
+func (b *Bot) ingest(ctx context.Context, req *Request) (*Response, error) {
+	att := req.Attachments[req.String("file")]
+	refuse := func(why string) (*Response, error) {
+		m := TextMessage("Not added: "+why+" Nothing was written.", true)
+		return &Response{Message: &m}, nil
+	}
+	if att == nil {
+		return refuse("attach a .md, .txt, .html or FAQ .yaml file.")
+	}
+	name := path.Base(strings.ReplaceAll(att.Filename, `\`, "/"))
+	if name != att.Filename {
+		return refuse(fmt.Sprintf("the file name %q contains a path.", Escape(truncate(att.Filename, 80))))
+	}
+	if att.Size > int(b.cfg.MaxIngestBytes) {
+		return refuse(fmt.Sprintf("the file is %d bytes; the limit is %d.", att.Size, b.cfg.MaxIngestBytes))
+	}
+	switch strings.ToLower(path.Ext(name)) {
+	case ".md", ".markdown", ".txt", ".html", ".htm", ".yaml", ".yml":
+	default:
+		return refuse(fmt.Sprintf("%q is not a file type I read (.md, .txt, .html, .yaml).", Escape(truncate(name, 80))))
+	}
+	data, err := b.download(ctx, att.URL)
+	if err != nil {
+		return refuse(Escape(err.Error()))
+	}
+	job, err := b.cfg.Admin.Ingest(name, data, req.Bool("replace"), "user "+req.UserID)
+	if err != nil {
+		if errors.Is(err, ErrNoCorpusDir) || errors.Is(err, ErrExists) {
+			return refuse(err.Error() + ".")
+		}
+		return refuse(Escape(err.Error()))
+	}
+	return b.followJob(job, fmt.Sprintf("Added **%s**; reindexing.", Escape(name))), nil
+}
+
+// download fetches an attachment, refusing anything over the size cap.
+func (b *Bot) download(ctx context.Context, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		return nil, errors.New("the attachment's link is not usable.")
+	}
+	resp, err := b.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return nil, errors.New("the attachment could not be downloaded.")
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("the attachment could not be downloaded (HTTP %d).", resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, b.cfg.MaxIngestBytes+1))
+	if err != nil {
+		return nil, errors.New("the attachment could not be downloaded.")
+	}
+	if int64(len(data)) > b.cfg.MaxIngestBytes {
+		return nil, fmt.Errorf("the file is over the %d byte limit.", b.cfg.MaxIngestBytes)
+	}
+	return data, nil
+}
+
+func (b *Bot) forget(_ context.Context, req *Request) (*Response, error) {
+	name := req.String("document")
+	job, err := b.cfg.Admin.Forget(name, "user "+req.UserID)
+	if err != nil {
+		m := TextMessage("Nothing removed: "+Escape(err.Error())+".", true)
+		return &Response{Message: &m}, nil
+	}
+	return b.followJob(job, fmt.Sprintf("Removed **%s**; reindexing.", Escape(name))), nil
+}
+
+func (b *Bot) completeIngested(_ context.Context, req *Request) (*Response, error) {
+	typed := strings.ToLower(req.String(req.Focused))
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	for _, name := range b.cfg.Admin.Ingested() {
+		if len(choices) == maxChoices {
+			break
+		}
+		if strings.Contains(strings.ToLower(name), typed) {
+			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(name, maxChoiceLen), Value: truncate(name, maxChoiceLen)})
+		}
+	}
+	return &Response{Choices: choices}, nil
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"futurebot/bot/discordtest"
+)
+
+// TestKilledReindexKeepsLastGoodIndex kills a reindex with SIGKILL while it
+// builds; the next start serves the last good index and removes the
+// partial build.
+func TestKilledReindexKeepsLastGoodIndex(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary")
+	}
+	t.Parallel()
+	bin := buildBinary(t)
+	work := t.TempDir()
+	small, big, data := filepath.Join(work, "small"), filepath.Join(work, "big"), filepath.Join(work, "data")
+	bigCorpus(t, small, 3, "alpha")
+	bigCorpus(t, big, 6000, "omega")
+	run := func(args ...string) (string, string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = work
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		return out.String(), errb.String(), err
+	}
+	if _, stderr, err := run("reindex", "--corpus", small, "--data", data); err != nil {
+		t.Fatalf("first reindex: %v\n%s", err, stderr)
+	}
+	good, _ := os.ReadFile(filepath.Join(data, "CURRENT"))
+
+	cmd := exec.Command(bin, "reindex", "--corpus", big, "--data", data)
+	cmd.Dir = work
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill it once the new version's directory exists and is being filled.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		dirs, _ := filepath.Glob(filepath.Join(data, "v-*"))
+		if len(dirs) >= 2 {
+			time.Sleep(150 * time.Millisecond)
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the second build never started")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Process.Kill() // SIGKILL
+	cmd.Wait()
+	if now, _ := os.ReadFile(filepath.Join(data, "CURRENT")); string(now) != string(good) {
+		t.Fatalf("CURRENT changed to %q by a killed build (was %q)", now, good)
+	}
+	if dirs, _ := filepath.Glob(filepath.Join(data, "v-*")); len(dirs) < 2 {
+		t.Skip("the build finished before it could be killed; nothing to check")
+	}
+
+	out, stderr, err := run("ask", "--corpus", small, "--data", data, "What is the marker of this corpus?")
+	if err != nil || !strings.Contains(out, "alpha") {
+		t.Fatalf("after the crash: %v\n%s\n%s", err, out, stderr)
+	}
+	if strings.Contains(stderr, "index built") {
+		t.Errorf("the last good index was rebuilt instead of served:\n%s", stderr)
+	}
+	if dirs, _ := filepath.Glob(filepath.Join(data, "v-*")); len(dirs) != 1 {
+		t.Errorf("partial build not removed at start: %v", dirs)
+	}
+}
+
+func TestReindexRefusesIndexInUse(t *testing.T) {
+	dir := t.TempDir()
+	c := writeCorpus(t, map[string]string{"a.md": "# A\n\nSeaweed farms grew by a third.\n"})
+	if _, stderr, code := run(t, dir, nil, "", "reindex", "--corpus", c, "--data", "d"); code != 0 {
+		t.Fatalf("reindex: %s", stderr)
+	}
+	// Hold the index open, as a running bot does.
+	held := newAdminSetupAt(t, c, filepath.Join(dir, "d"))
+	_ = held
+	start := time.Now()
+	_, stderr, code := run(t, dir, nil, "", "reindex", "--corpus", c, "--data", "d")
+	if code != exitFail || !strings.Contains(stderr, "in use by another futurebot") || !strings.Contains(stderr, "reindex from inside it") {
+		t.Errorf("reindex while held: exit %d, stderr:\n%s", code, stderr)
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Errorf("took %v: it waited on the lock", time.Since(start))
+	}
+}
+
+// TestServeReindexTriggers runs the bot as a process with WATCH_CORPUS and
+// checks that SIGHUP and a changed corpus file each rebuild the index.
+func TestServeReindexTriggers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary")
+	}
+	t.Parallel()
+	bin := buildBinary(t)
+	fake := discordtest.New(t)
+	corpusDir := writeCorpus(t, map[string]string{"a.md": "# A\n\nSeaweed farms grew by a third.\n"})
+	cmd := exec.Command(bin, "serve")
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "DISCORD_TOKEN=t", "DISCORD_API_URL="+fake.URL(), "DATA_DIR="+t.TempDir(),
+		"HTTP_ADDR=", "CORPUS_DIR="+corpusDir, "WATCH_CORPUS=true", "LOG_LEVEL=info")
+	logs := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("logs:\n%s", logs.String())
+		}
+	}()
+	waitLog := func(what string, n int) bool {
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			if strings.Count(logs.String(), what) >= n {
+				return true
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		return false
+	}
+	if !waitLog("watching the corpus", 1) {
+		t.Fatal("the watcher did not start")
+	}
+	builds := strings.Count(logs.String(), "index built")
+	cmd.Process.Signal(syscall.SIGHUP)
+	if !waitLog("index built", builds+1) || !strings.Contains(logs.String(), "by=SIGHUP") {
+		t.Fatal("SIGHUP did not rebuild the index")
+	}
+	os.WriteFile(filepath.Join(corpusDir, "b.md"), []byte("# B\n\nKelp forests store carbon.\n"), 0o644)
+	if !waitLog("corpus changed; reindexing", 1) || !waitLog("index built", builds+2) {
+		t.Fatal("a changed corpus file did not rebuild the index")
+	}
+}
