@@ -126,7 +126,6 @@ func New(cfg Config, engine Engine, info func() IndexInfo, log *slog.Logger, reg
 	if cfg.ShardCount > 0 {
 		s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
 	}
-	routeDiscordLogs(log, cfg.Token)
 	b := &Bot{cfg: cfg, engine: engine, info: info, log: log, metrics: newMetrics(reg), session: s,
 		seen: newSeenSet(8192), feedback: newFeedbackLog(cfg.DataDir), registerd: make(chan struct{}), quit: make(chan struct{})}
 	b.selfID.Store("")
@@ -149,6 +148,14 @@ func New(cfg Config, engine Engine, info func() IndexInfo, log *slog.Logger, reg
 // done; then it stops taking work, lets replies in flight finish (up to the
 // grace period) and disconnects.
 func (b *Bot) Run(ctx context.Context) error {
+	sinksMu.Lock()
+	sinks[b] = struct{}{}
+	sinksMu.Unlock()
+	defer func() {
+		sinksMu.Lock()
+		delete(sinks, b)
+		sinksMu.Unlock()
+	}()
 	if err := b.session.Open(); err != nil {
 		return fmt.Errorf("connect to Discord: %w", err)
 	}
@@ -414,31 +421,42 @@ func (s *seenSet) add(id string) bool {
 	return true
 }
 
-var logger atomic.Pointer[slog.Logger]
+// discordgo has one package-wide logger; it is routed to every bot in the
+// process (there is one in production; tests run several).
+var (
+	sinksMu sync.Mutex
+	sinks   = map[*Bot]struct{}{}
+)
 
-// routeDiscordLogs sends discordgo's own log lines to log, with the token
-// redacted, and explains a refused privileged intent.
-func routeDiscordLogs(log *slog.Logger, token string) {
-	logger.Store(log)
+func init() {
 	discordgo.Logger = func(level, caller int, format string, a ...interface{}) {
-		l := logger.Load()
 		msg := fmt.Sprintf(format, a...)
-		if token != "" {
-			msg = strings.ReplaceAll(msg, token, "[redacted]")
+		sinksMu.Lock()
+		defer sinksMu.Unlock()
+		for b := range sinks {
+			b.discordLog(level, msg)
 		}
-		if strings.Contains(msg, "4014") {
-			l.Error("Discord refused the Message Content intent that ASK_CHANNEL_IDS needs: enable \"Message Content Intent\" " +
-				"under Bot > Privileged Gateway Intents in the Discord developer portal, or unset ASK_CHANNEL_IDS")
-		}
-		lvl := slog.LevelInfo
-		switch level {
-		case discordgo.LogError:
-			lvl = slog.LevelError
-		case discordgo.LogWarning:
-			lvl = slog.LevelWarn
-		case discordgo.LogDebug:
-			lvl = slog.LevelDebug
-		}
-		l.Log(context.Background(), lvl, "discordgo: "+msg)
 	}
+}
+
+// discordLog logs a discordgo line with the token redacted, and explains a
+// refused privileged intent.
+func (b *Bot) discordLog(level int, msg string) {
+	if b.cfg.Token != "" {
+		msg = strings.ReplaceAll(msg, b.cfg.Token, "[redacted]")
+	}
+	if strings.Contains(msg, "4014") {
+		b.log.Error("Discord refused the Message Content intent that ASK_CHANNEL_IDS needs: enable \"Message Content Intent\" " +
+			"under Bot > Privileged Gateway Intents in the Discord developer portal, or unset ASK_CHANNEL_IDS")
+	}
+	lvl := slog.LevelInfo
+	switch level {
+	case discordgo.LogError:
+		lvl = slog.LevelError
+	case discordgo.LogWarning:
+		lvl = slog.LevelWarn
+	case discordgo.LogDebug:
+		lvl = slog.LevelDebug
+	}
+	b.log.Log(context.Background(), lvl, "discordgo: "+msg)
 }
