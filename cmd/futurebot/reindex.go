@@ -25,7 +25,7 @@ func (*reindexCommand) Run(ctx context.Context, m *Main, args []string) error {
 	if cur, err := store.Current(); err == nil {
 		cur.Close()
 	} else if errors.Is(err, index.ErrLocked) {
-		return fmt.Errorf("%w: a running futurebot holds the index in %s; reindex from inside it instead", err, c.DataDir)
+		return fmt.Errorf("%w: a running futurebot holds the index in %s; reindex from inside it instead (/reindex in Discord, or kill -HUP <its pid>)", err, c.DataDir)
 	}
 	start := time.Now()
 	fp, err := corpus.Fingerprint(c.corpusFS())
