@@ -8,17 +8,26 @@ import (
 
 // Matcher finds entity names and aliases in text. Matching ignores case,
 // hyphens and a plural "s"; Latin names must stand as whole words, Chinese
-// names match anywhere.
+// names match anywhere. It works word by word, so its cost grows with the
+// text, not with the number of aliases.
 type Matcher struct {
 	entities []Entity
-	terms    []matchTerm
+	// byFirst maps the first word of each Latin name to the names that
+	// start with it.
+	byFirst map[string][]latinTerm
+	han     []hanTerm
 }
 
-type matchTerm struct {
+type latinTerm struct {
+	words  []string
+	entity int
+	alias  string
+}
+
+type hanTerm struct {
 	norm   string
 	entity int
 	alias  string
-	latin  bool
 }
 
 // Mention is one entity found in a text, with the name or alias that
@@ -31,14 +40,18 @@ type Mention struct {
 
 // NewMatcher prepares a matcher over entities.
 func NewMatcher(entities []Entity) *Matcher {
-	m := &Matcher{entities: entities}
+	m := &Matcher{entities: entities, byFirst: map[string][]latinTerm{}}
 	for i := range entities {
 		for _, name := range entities[i].Names() {
 			n := NormalizeName(name)
-			if n == "" {
-				continue
+			switch {
+			case n == "":
+			case hasHan(n):
+				m.han = append(m.han, hanTerm{norm: n, entity: i, alias: name})
+			default:
+				words := strings.Fields(n)
+				m.byFirst[words[0]] = append(m.byFirst[words[0]], latinTerm{words: words, entity: i, alias: name})
 			}
-			m.terms = append(m.terms, matchTerm{norm: n, entity: i, alias: name, latin: !hasHan(n)})
 		}
 	}
 	return m
@@ -51,15 +64,39 @@ func (m *Matcher) Entities() []Entity { return m.entities }
 // with the longest alias that matched.
 func (m *Matcher) Find(text string) []Mention {
 	norm, offsets := normalize(text)
-	best := make(map[int]Mention)
-	for _, t := range m.terms {
-		i, end := findTerm(norm, t.norm, t.latin)
-		if i < 0 {
-			continue
+	best := map[int]Mention{}
+	record := func(entity int, alias string, start, end int) {
+		if prev, ok := best[entity]; ok && len(alias) <= len(prev.Alias) {
+			return
 		}
-		if prev, ok := best[t.entity]; !ok || len(t.alias) > len(prev.Alias) {
-			best[t.entity] = Mention{Entity: &m.entities[t.entity], Alias: t.alias,
-				Span: Span{Start: offsets[i], End: offsets[end-1] + runeLen(text, offsets[end-1])}}
+		best[entity] = Mention{Entity: &m.entities[entity], Alias: alias,
+			Span: Span{Start: offsets[start], End: offsets[end-1] + runeLen(text, offsets[end-1])}}
+	}
+	if len(m.byFirst) > 0 {
+		words := wordSpans(norm)
+		for i, w := range words {
+			word := norm[w.Start:w.End]
+			for _, t := range m.byFirst[word] {
+				if end, ok := matchWords(norm, words[i:], t.words); ok {
+					record(t.entity, t.alias, w.Start, end)
+				}
+			}
+			// A one-word name in the plural: "BCIs", "biotech's".
+			for _, stem := range []string{strings.TrimSuffix(word, "s"), strings.TrimSuffix(word, "es")} {
+				if stem == word || stem == "" {
+					continue
+				}
+				for _, t := range m.byFirst[stem] {
+					if len(t.words) == 1 {
+						record(t.entity, t.alias, w.Start, w.End)
+					}
+				}
+			}
+		}
+	}
+	for _, t := range m.han {
+		if i := strings.Index(norm, t.norm); i >= 0 {
+			record(t.entity, t.alias, i, i+len(t.norm))
 		}
 	}
 	var out []Mention
@@ -71,36 +108,44 @@ func (m *Matcher) Find(text string) []Mention {
 	return out
 }
 
+// matchWords reports whether the words of text starting at words[0] are
+// name (the last may carry a plural "s" or "es"), and where the match ends.
+func matchWords(text string, words []Span, name []string) (int, bool) {
+	if len(words) < len(name) {
+		return 0, false
+	}
+	for k, want := range name {
+		got := text[words[k].Start:words[k].End]
+		if got == want {
+			continue
+		}
+		if k == len(name)-1 && (got == want+"s" || got == want+"es") {
+			continue
+		}
+		return 0, false
+	}
+	return words[len(name)-1].End, true
+}
+
+// wordSpans splits normalised text (words separated by single spaces) into
+// its words.
+func wordSpans(norm string) []Span {
+	var out []Span
+	start := 0
+	for i := 0; i <= len(norm); i++ {
+		if i == len(norm) || norm[i] == ' ' {
+			if i > start {
+				out = append(out, Span{start, i})
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
+
 func runeLen(s string, i int) int {
 	_, n := utf8.DecodeRuneInString(s[i:])
 	return n
-}
-
-// findTerm returns the byte range of the first whole-word occurrence of term
-// in text, or -1.
-func findTerm(text, term string, latin bool) (int, int) {
-	for from := 0; from < len(text); {
-		i := strings.Index(text[from:], term)
-		if i < 0 {
-			return -1, -1
-		}
-		i += from
-		end := i + len(term)
-		if !latin {
-			return i, end
-		}
-		// Allow a plural ending: "robot" matches "robots".
-		if strings.HasPrefix(text[end:], "es") && !isWordByte(text, end+2) {
-			end += 2
-		} else if strings.HasPrefix(text[end:], "s") && !isWordByte(text, end+1) {
-			end++
-		}
-		if !isWordByte(text, i-1) && !isWordByte(text, end) {
-			return i, end
-		}
-		from = i + 1
-	}
-	return -1, -1
 }
 
 func isWordByte(text string, i int) bool {

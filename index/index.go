@@ -43,7 +43,7 @@ type Boosts struct {
 // under one point because answers re-rank passages by their sentences.
 var DefaultOptions = Options{
 	Scoring: "tf-idf",
-	Boosts:  Boosts{Body: 1, Title: 0.3, Heading: 0.3, Question: 1.5, Entity: 0.5},
+	Boosts:  Boosts{Body: 1, Title: 0.05, Heading: 0.05, Question: 1.5, Entity: 0.5},
 }
 
 func (o Options) withDefaults() Options {
@@ -143,7 +143,34 @@ func BuildProgress(ctx context.Context, dir string, c *corpus.Corpus, fingerprin
 
 // fill indexes passages and synonym definitions in batches.
 func fill(ctx context.Context, b bleve.Index, c *corpus.Corpus, meta *Meta, progress func(docs, passages int)) error {
-	const batchSize = 500
+	const batchSize = 1000
+	// A producer prepares documents (splitting, entity tagging, hashing)
+	// while Bleve analyses and writes the previous batch on the other cores.
+	type prepared struct {
+		doc      int
+		hash     string
+		passages []corpus.Passage
+		fields   []bleveDoc
+	}
+	work := make(chan prepared, 256)
+	pctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		defer close(work)
+		matcher := corpus.NewMatcher(c.Entities)
+		for i := range c.Documents {
+			d := &c.Documents[i]
+			pr := prepared{doc: i, hash: d.Hash(), passages: corpus.SplitPassages(d)}
+			for k := range pr.passages {
+				pr.fields = append(pr.fields, toBleveDoc(&pr.passages[k], matcher))
+			}
+			select {
+			case work <- pr:
+			case <-pctx.Done():
+				return
+			}
+		}
+	}()
 	batch := b.NewBatch()
 	docsDone := 0
 	flush := func() error {
@@ -162,11 +189,10 @@ func fill(ctx context.Context, b bleve.Index, c *corpus.Corpus, meta *Meta, prog
 		}
 		return nil
 	}
-	matcher := corpus.NewMatcher(c.Entities)
-	for i := range c.Documents {
-		d := &c.Documents[i]
-		docsDone = i
-		meta.Docs[d.ID] = d.Hash()
+	for pr := range work {
+		d := &c.Documents[pr.doc]
+		docsDone = pr.doc
+		meta.Docs[d.ID] = pr.hash
 		if d.Kind == corpus.KindFAQ {
 			meta.FAQs++
 		} else {
@@ -175,12 +201,12 @@ func fill(ctx context.Context, b bleve.Index, c *corpus.Corpus, meta *Meta, prog
 		if d.Source != "" {
 			meta.Sources[d.Source]++
 		}
-		for _, p := range corpus.SplitPassages(d) {
+		for k, p := range pr.passages {
 			meta.Passages++
 			if meta.Probe == "" {
 				meta.Probe = p.Title + " " + p.Text
 			}
-			if err := batch.Index(p.ID, toBleveDoc(&p, matcher)); err != nil {
+			if err := batch.Index(p.ID, pr.fields[k]); err != nil {
 				return fmt.Errorf("index %s: %w", p.ID, err)
 			}
 			if batch.Size() >= batchSize {
@@ -189,6 +215,9 @@ func fill(ctx context.Context, b bleve.Index, c *corpus.Corpus, meta *Meta, prog
 				}
 			}
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	for i, e := range c.Entities {
 		var names, single []string
@@ -311,7 +340,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 	}
 	r.Close()
 
-	main := ix.textQuery(q, unknown)
+	main := ix.textQuery(q, res.Terms, unknown)
 	if main == nil {
 		if q.Kind == "" && q.Sector == "" && q.Company == "" && q.Policy == "" {
 			return res, nil
@@ -338,7 +367,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 		res.Hits = append(res.Hits, corpus.Hit{Passage: passageFrom(h), Score: h.Score})
 	}
 	if q.Locate > 0 && len(res.Hits) > 0 {
-		if err := ix.locate(ctx, qry, terms, &res, min(q.Locate, len(res.Hits))); err != nil {
+		if err := ix.locate(ctx, q.Text, unknown, terms, &res, min(q.Locate, len(res.Hits))); err != nil {
 			return res, err
 		}
 	}
@@ -347,12 +376,17 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 
 // locate asks Bleve for term locations of the top n hits only: locations
 // are costly, and only the hits that may be quoted need them.
-func (ix *Index) locate(ctx context.Context, qry query.Query, terms []string, res *corpus.Results, n int) error {
+func (ix *Index) locate(ctx context.Context, text string, unknown, terms []string, res *corpus.Results, n int) error {
 	ids := make([]string, n)
 	for i := range n {
 		ids[i] = res.Hits[i].ID
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(qry, bleve.NewDocIDQuery(ids)), n, 0, false)
+	parts := matchText(text, ix.locationFields(), unknown)
+	if len(parts) == 0 {
+		return nil
+	}
+	qry := bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), bleve.NewDisjunctionQuery(parts...))
+	req := bleve.NewSearchRequestOptions(qry, n, 0, false)
 	req.IncludeLocations = true
 	sr, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
@@ -450,49 +484,129 @@ func (ix *Index) idf(df int) float64 {
 	return math.Log(1 + (ix.docCount-float64(df)+0.5)/(float64(df)+0.5))
 }
 
-func (ix *Index) textQuery(q corpus.Query, unknown []string) query.Query {
+type fieldBoost struct {
+	name  string
+	boost float64
+}
+
+// retrievalFields choose passages. Titles and headings are left out: every
+// passage repeats its article's title, so matching it ranks whole articles
+// instead of the passage that answers (they still count in sentence scoring
+// through the location pass).
+func (ix *Index) retrievalFields() []fieldBoost {
+	return []fieldBoost{{fieldBody, ix.opts.Boosts.Body}, {fieldQuestion, ix.opts.Boosts.Question}}
+}
+
+// locationFields are the fields whose matches the top hits report.
+func (ix *Index) locationFields() []fieldBoost {
 	b := ix.opts.Boosts
+	return []fieldBoost{{fieldBody, b.Body}, {fieldQuestion, b.Question}, {fieldTitle, b.Title}, {fieldHeading, b.Heading}}
+}
+
+// matchText matches text in each field, with a bounded fuzzy match of the
+// unknown terms in the body and the FAQ question.
+func matchText(text string, fields []fieldBoost, unknown []string) []query.Query {
 	var parts []query.Query
-	if strings.TrimSpace(q.Text) != "" {
-		for _, f := range []struct {
-			name  string
-			boost float64
-		}{{fieldBody, b.Body}, {fieldTitle, b.Title}, {fieldHeading, b.Heading}, {fieldQuestion, b.Question}} {
-			if f.boost <= 0 {
-				continue
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	for _, f := range fields {
+		if f.boost <= 0 {
+			continue
+		}
+		m := bleve.NewMatchQuery(text)
+		m.SetField(f.name)
+		m.SetBoost(f.boost)
+		parts = append(parts, m)
+		if f.name != fieldBody && f.name != fieldQuestion {
+			continue // titles and headings repeat the body's words; fuzzy matching there costs more than it finds
+		}
+		for _, u := range unknown {
+			fz := bleve.NewFuzzyQuery(u)
+			fz.SetField(f.name)
+			fz.Prefix = 1
+			fz.SetFuzziness(1)
+			if len([]rune(u)) >= 8 {
+				fz.SetFuzziness(2)
 			}
-			m := bleve.NewMatchQuery(q.Text)
-			m.SetField(f.name)
-			m.SetBoost(f.boost)
-			parts = append(parts, m)
-			if f.name != fieldBody && f.name != fieldQuestion {
-				continue // titles and headings repeat the body's words; fuzzy matching there costs more than it finds
-			}
-			for _, u := range unknown {
-				fz := bleve.NewFuzzyQuery(u)
-				fz.SetField(f.name)
-				fz.Prefix = 1
-				fz.SetFuzziness(1)
-				if len([]rune(u)) >= 8 {
-					fz.SetFuzziness(2)
-				}
-				fz.SetBoost(f.boost * 0.7)
-				parts = append(parts, fz)
-			}
+			fz.SetBoost(f.boost * 0.7)
+			parts = append(parts, fz)
 		}
 	}
+	return parts
+}
+
+// Very common terms (in more than commonShare of the passages of a large
+// index) cost most of a search and tell passages apart least: they only add
+// to the score of passages the other terms find.
+const (
+	commonShare   = 0.03
+	commonMinDocs = 2000
+)
+
+// textQuery is the retrieval query: the question's terms and the entities
+// it names. In a large index, common terms become optional ("should")
+// clauses scored only on the passages the rarer terms find.
+func (ix *Index) textQuery(q corpus.Query, terms []corpus.Term, unknown []string) query.Query {
+	rare, common := q.Text, ""
+	if ix.docCount >= commonMinDocs {
+		rare, common = splitCommon(q.Text, terms, ix.docCount*commonShare)
+	}
+	parts := matchText(rare, ix.retrievalFields(), unknown)
 	for _, e := range q.Entities {
 		for _, f := range []string{fieldSectors, fieldCompanies, fieldPolicies} {
 			m := bleve.NewMatchQuery(corpus.NormalizeName(e))
 			m.SetField(f)
-			m.SetBoost(b.Entity)
+			m.SetBoost(ix.opts.Boosts.Entity)
 			parts = append(parts, m)
 		}
 	}
 	if len(parts) == 0 {
 		return nil
 	}
-	return bleve.NewDisjunctionQuery(parts...)
+	// Titles and headings only add to the score of passages the body finds,
+	// outside the body's coordination, so an article's title cannot outweigh
+	// the passage that answers.
+	should := matchText(q.Text, []fieldBoost{{fieldTitle, ix.opts.Boosts.Title}, {fieldHeading, ix.opts.Boosts.Heading}}, nil)
+	if common != "" {
+		should = append(should, matchText(common, ix.retrievalFields(), nil)...)
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(bleve.NewDisjunctionQuery(parts...))
+	if len(should) > 0 {
+		bq.AddShould(bleve.NewDisjunctionQuery(should...))
+	}
+	return bq
+}
+
+// splitCommon splits the question text into the words of its rarer terms
+// and those of its common terms (document frequency over limit). When every
+// term is common, the two rarest stay required.
+func splitCommon(text string, terms []corpus.Term, limit float64) (rare, common string) {
+	var rareIdx, commonIdx []int
+	for i, t := range terms {
+		if float64(t.DocFreq) > limit {
+			commonIdx = append(commonIdx, i)
+		} else {
+			rareIdx = append(rareIdx, i)
+		}
+	}
+	if len(commonIdx) == 0 {
+		return text, ""
+	}
+	if len(rareIdx) == 0 {
+		slices.SortFunc(commonIdx, func(a, b int) int { return terms[a].DocFreq - terms[b].DocFreq })
+		n := min(2, len(commonIdx))
+		rareIdx, commonIdx = commonIdx[:n], commonIdx[n:]
+	}
+	words := func(idx []int) string {
+		var w []string
+		for _, i := range idx {
+			w = append(w, text[terms[i].Start:terms[i].End])
+		}
+		return strings.Join(w, " ")
+	}
+	return words(rareIdx), words(commonIdx)
 }
 
 func filterQueries(q corpus.Query) []query.Query {

@@ -38,6 +38,7 @@ var commands = map[string]command{
 	"lookup":  &lookupCommand{},
 	"serve":   &serveCommand{},
 	"health":  &healthCommand{},
+	"bench":   &benchCommand{},
 }
 
 const usage = `futurebot answers questions about China's future industries from its sources.
@@ -52,6 +53,8 @@ Usage:
   futurebot reindex [--corpus DIR] [--data DIR]
                                   rebuild the on-disk index
   futurebot health                check a running bot's /healthz (exit 0 when ready)
+  futurebot bench [--passages N] [--questions M] [--json]
+                                  measure indexing and answers against plain Bleve
 
 Settings come from flags, the environment, or a .env file: CORPUS_DIR (default:
 the built-in corpus), DATA_DIR (default ./data), LOG_LEVEL (debug, info, warn,
