@@ -11,13 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -58,7 +59,7 @@ func (o Options) withDefaults() Options {
 
 // Format changes whenever loading, splitting or the mapping changes, so an
 // index built by an older futurebot is rebuilt even if the corpus is the same.
-const Format = 2
+const Format = 3
 
 // Meta describes one built index; it is stored beside the Bleve files.
 type Meta struct {
@@ -89,6 +90,9 @@ type Index struct {
 	opts     Options
 	analyzer analysis.Analyzer
 	docCount float64
+	// synonyms maps an analysed one-word entity alias to the others of its
+	// entity, as the text synonym collection does.
+	synonyms map[string][]string
 }
 
 // ErrEmpty is returned when a build would produce an index without documents.
@@ -128,6 +132,12 @@ func BuildProgress(ctx context.Context, dir string, c *corpus.Corpus, fingerprin
 		b.Close()
 		os.RemoveAll(dir)
 		return nil, err
+	}
+	// One segment answers faster than many: every term is looked up once.
+	if err := forceMerge(ctx, b); err != nil {
+		b.Close()
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("merge index segments: %w", err)
 	}
 	data, err := json.MarshalIndent(meta, "", "  ")
 	if err == nil {
@@ -240,6 +250,19 @@ func fill(ctx context.Context, b bleve.Index, c *corpus.Corpus, meta *Meta, prog
 	return flush()
 }
 
+// forceMerge merges the index's segments into one.
+func forceMerge(ctx context.Context, b bleve.Index) error {
+	adv, err := b.Advanced()
+	if err != nil {
+		return err
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	return sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions)
+}
+
 type bleveDoc map[string]interface{}
 
 func toBleveDoc(p *corpus.Passage, m *corpus.Matcher) bleveDoc {
@@ -302,7 +325,23 @@ func newIndex(dir string, b bleve.Index, meta Meta, opts Options) (*Index, error
 		b.Close()
 		return nil, fmt.Errorf("index %q has no English analyzer", dir)
 	}
-	return &Index{dir: dir, bleve: b, meta: meta, opts: opts, analyzer: an, docCount: float64(n)}, nil
+	ix := &Index{dir: dir, bleve: b, meta: meta, opts: opts, analyzer: an, docCount: float64(n), synonyms: map[string][]string{}}
+	for _, e := range meta.Entities {
+		var group []string
+		for _, name := range e.Names() {
+			if toks := an.Analyze([]byte(name)); len(toks) == 1 && !strings.ContainsAny(name, " -") {
+				group = append(group, string(toks[0].Term))
+			}
+		}
+		for _, t := range group {
+			for _, o := range group {
+				if o != t && !slices.Contains(ix.synonyms[t], o) {
+					ix.synonyms[t] = append(ix.synonyms[t], o)
+				}
+			}
+		}
+	}
+	return ix, nil
 }
 
 // Meta returns what the index was built from.
@@ -348,105 +387,100 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 		main = bleve.NewMatchAllQuery() // browse by filter alone
 	}
 	res.Fuzzy = len(unknown) > 0
-	var qry query.Query = main
-	if filters := filterQueries(q); len(filters) > 0 {
-		qry = bleve.NewConjunctionQuery(append([]query.Query{main}, filters...)...)
+	filters := filterQueries(q)
+	withFilters := func(main query.Query) query.Query {
+		if len(filters) == 0 {
+			return main
+		}
+		return bleve.NewConjunctionQuery(append([]query.Query{main}, filters...)...)
 	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 10
 	}
-	req := bleve.NewSearchRequestOptions(qry, limit, q.From, false)
-	req.Fields = []string{"*"}
-	sr, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return res, fmt.Errorf("search: %w", err)
+	run := func(main query.Query) (*bleve.SearchResult, error) {
+		req := bleve.NewSearchRequestOptions(withFilters(main), limit, q.From, false)
+		req.Fields = []string{"*"}
+		return ix.bleve.SearchInContext(ctx, req)
+	}
+	var sr *bleve.SearchResult
+	// In a large index, first look only at the passages holding nearly all
+	// the terms together: a cheap intersection that usually holds the
+	// answer. Too few passages there, and the full query runs.
+	if strict := ix.strictQuery(q, res.Terms); strict != nil && q.From == 0 {
+		if sr, err = run(strict); err != nil {
+			return res, fmt.Errorf("search: %w", err)
+		}
+		if len(sr.Hits) < min(limit, strictMinHits) {
+			sr = nil
+		}
+	}
+	if sr == nil {
+		if sr, err = run(main); err != nil {
+			return res, fmt.Errorf("search: %w", err)
+		}
 	}
 	res.Total = int(sr.Total)
 	for _, h := range sr.Hits {
 		res.Hits = append(res.Hits, corpus.Hit{Passage: passageFrom(h), Score: h.Score})
 	}
 	if q.Locate > 0 && len(res.Hits) > 0 {
-		if err := ix.locate(ctx, q.Text, unknown, terms, &res, min(q.Locate, len(res.Hits))); err != nil {
-			return res, err
-		}
+		ix.locate(terms, unknown, &res, min(q.Locate, len(res.Hits)))
 	}
 	return res, nil
 }
 
-// locate asks Bleve for term locations of the top n hits only: locations
-// are costly, and only the hits that may be quoted need them.
-func (ix *Index) locate(ctx context.Context, text string, unknown, terms []string, res *corpus.Results, n int) error {
-	ids := make([]string, n)
-	for i := range n {
-		ids[i] = res.Hits[i].ID
-	}
-	parts := matchText(text, ix.locationFields(), unknown)
-	if len(parts) == 0 {
-		return nil
-	}
-	qry := bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), bleve.NewDisjunctionQuery(parts...))
-	req := bleve.NewSearchRequestOptions(qry, n, 0, false)
-	req.IncludeLocations = true
-	sr, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return fmt.Errorf("search locations: %w", err)
-	}
-	byID := map[string]*search.DocumentMatch{}
-	for _, h := range sr.Hits {
-		byID[h.ID] = h
-	}
-	for i := range n {
-		h := byID[res.Hits[i].ID]
-		if h == nil {
-			continue
+// locate finds where the query terms occur in the top n hits by running
+// the index's own analyzer over their text (tokens carry byte offsets): the
+// same matches Bleve's term locations give, without a second search. A
+// token counts for a query term when it is the term, a synonym of it (an
+// entity's one-word aliases), or, for a term the index does not know, within
+// the fuzzy distance of it.
+func (ix *Index) locate(terms, unknown []string, res *corpus.Results, n int) {
+	want := make(map[string]string, len(terms))
+	for _, t := range terms {
+		want[t] = t
+		for _, syn := range ix.synonyms[t] {
+			if _, ok := want[syn]; !ok {
+				want[syn] = t
+			}
 		}
-		res.Hits[i].Matches = matches(h.Locations[fieldBody], terms, len(res.Hits[i].Text))
-		res.Hits[i].QuestionMatches = matches(h.Locations[fieldQuestion], terms, len(res.Hits[i].Question))
-		for _, f := range []string{fieldTitle, fieldHeading} {
-			for _, m := range matches(h.Locations[f], terms, math.MaxInt) {
-				if !slices.Contains(res.Hits[i].TitleTerms, m.Term) {
-					res.Hits[i].TitleTerms = append(res.Hits[i].TitleTerms, m.Term)
+	}
+	find := func(text string) []corpus.Match {
+		var out []corpus.Match
+		for _, tok := range ix.analyzer.Analyze([]byte(text)) {
+			term := string(tok.Term)
+			if q, ok := want[term]; ok {
+				out = append(out, corpus.Match{Term: q, Span: corpus.Span{Start: tok.Start, End: tok.End}, Exact: true})
+				continue
+			}
+			for _, u := range unknown {
+				if term != "" && term[0] == u[0] && corpus.EditDistance(term, u) <= fuzziness(u) {
+					out = append(out, corpus.Match{Term: u, Span: corpus.Span{Start: tok.Start, End: tok.End}})
+					break
 				}
 			}
 		}
+		return out
 	}
-	return nil
-}
-
-func matches(locs search.TermLocationMap, terms []string, textLen int) []corpus.Match {
-	var out []corpus.Match
-	for term, list := range locs {
-		qt, exact := attribute(term, terms)
-		if qt == "" {
-			continue
-		}
-		for _, l := range list {
-			if int(l.End) <= textLen && l.Start < l.End {
-				out = append(out, corpus.Match{Term: qt, Span: corpus.Span{Start: int(l.Start), End: int(l.End)}, Exact: exact})
+	for i := range n {
+		h := &res.Hits[i]
+		h.Matches = find(h.Text)
+		h.QuestionMatches = find(h.Question)
+		for _, m := range find(h.Title + "\n" + h.Heading) {
+			if !slices.Contains(h.TitleTerms, m.Term) {
+				h.TitleTerms = append(h.TitleTerms, m.Term)
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
-	return out
 }
 
-// attribute names the query term an index term matched for: itself, or the
-// closest query term for fuzzy and synonym matches.
-func attribute(term string, terms []string) (string, bool) {
-	if slices.Contains(terms, term) {
-		return term, true
+// fuzziness is the edit distance the fuzzy fallback allows for a term.
+func fuzziness(term string) int {
+	if len([]rune(term)) >= 8 {
+		return 2
 	}
-	best, bestD := "", 3
-	for _, t := range terms {
-		if d := corpus.EditDistance(term, t); d < bestD {
-			best, bestD = t, d
-		}
-	}
-	if best == "" && len(terms) > 0 {
-		return "", false
-	}
-	return best, false
+	return 1
 }
 
 // analyze returns the distinct analysed terms of text with the span of
@@ -497,12 +531,6 @@ func (ix *Index) retrievalFields() []fieldBoost {
 	return []fieldBoost{{fieldBody, ix.opts.Boosts.Body}, {fieldQuestion, ix.opts.Boosts.Question}}
 }
 
-// locationFields are the fields whose matches the top hits report.
-func (ix *Index) locationFields() []fieldBoost {
-	b := ix.opts.Boosts
-	return []fieldBoost{{fieldBody, b.Body}, {fieldQuestion, b.Question}, {fieldTitle, b.Title}, {fieldHeading, b.Heading}}
-}
-
 // matchText matches text in each field, with a bounded fuzzy match of the
 // unknown terms in the body and the FAQ question.
 func matchText(text string, fields []fieldBoost, unknown []string) []query.Query {
@@ -525,10 +553,7 @@ func matchText(text string, fields []fieldBoost, unknown []string) []query.Query
 			fz := bleve.NewFuzzyQuery(u)
 			fz.SetField(f.name)
 			fz.Prefix = 1
-			fz.SetFuzziness(1)
-			if len([]rune(u)) >= 8 {
-				fz.SetFuzziness(2)
-			}
+			fz.SetFuzziness(fuzziness(u))
 			fz.SetBoost(f.boost * 0.7)
 			parts = append(parts, fz)
 		}
@@ -576,6 +601,47 @@ func (ix *Index) textQuery(q corpus.Query, terms []corpus.Term, unknown []string
 	if len(should) > 0 {
 		bq.AddShould(bleve.NewDisjunctionQuery(should...))
 	}
+	return bq
+}
+
+// strictMinHits is how many passages the strict query must find for its
+// answer to stand.
+const strictMinHits = 3
+
+// strictQuery requires all but the commonest of a question's known terms
+// together (in the body or the FAQ question), and ranks those passages by
+// all the terms. It is only for large indexes and questions of three or
+// more terms; when it finds too little, the full query runs.
+func (ix *Index) strictQuery(q corpus.Query, terms []corpus.Term) query.Query {
+	if ix.docCount < commonMinDocs {
+		return nil
+	}
+	var known []corpus.Term
+	for _, t := range terms {
+		if t.DocFreq > 0 {
+			known = append(known, t)
+		}
+	}
+	if len(known) < 3 {
+		return nil
+	}
+	slices.SortFunc(known, func(a, b corpus.Term) int { return a.DocFreq - b.DocFreq })
+	bq := bleve.NewBooleanQuery()
+	for _, t := range known[:len(known)-1] {
+		bq.AddMust(bleve.NewDisjunctionQuery(matchText(q.Text[t.Start:t.End], ix.retrievalFields(), nil)...))
+	}
+	// The other terms rank the candidates: one flat disjunction, cheaper to
+	// advance than the full query.
+	should := matchText(q.Text, ix.retrievalFields(), nil)
+	for _, e := range q.Entities {
+		for _, f := range []string{fieldSectors, fieldCompanies, fieldPolicies} {
+			m := bleve.NewMatchQuery(corpus.NormalizeName(e))
+			m.SetField(f)
+			m.SetBoost(ix.opts.Boosts.Entity)
+			should = append(should, m)
+		}
+	}
+	bq.AddShould(bleve.NewDisjunctionQuery(should...))
 	return bq
 }
 

@@ -65,11 +65,13 @@ func newMapping(scoring string) (mapping.IndexMapping, error) {
 		return nil, fmt.Errorf("text synonyms: %w", err)
 	}
 
-	text := func(store, vectors bool) *mapping.FieldMapping {
+	// No term vectors: the top hits' matches are found by analysing their
+	// stored text (see locate), which is cheaper than asking Bleve.
+	text := func(store bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = en.AnalyzerName
 		f.Store = store
-		f.IncludeTermVectors = vectors
+		f.IncludeTermVectors = false
 		f.IncludeInAll = false
 		f.SynonymSource = textSynonyms
 		return f
@@ -102,10 +104,10 @@ func newMapping(scoring string) (mapping.IndexMapping, error) {
 		return f
 	}
 	dm := bleve.NewDocumentStaticMapping()
-	dm.AddFieldMappingsAt(fieldTitle, text(true, false))
-	dm.AddFieldMappingsAt(fieldHeading, text(true, false))
-	dm.AddFieldMappingsAt(fieldBody, text(true, true))
-	dm.AddFieldMappingsAt(fieldQuestion, text(true, true))
+	dm.AddFieldMappingsAt(fieldTitle, text(true))
+	dm.AddFieldMappingsAt(fieldHeading, text(true))
+	dm.AddFieldMappingsAt(fieldBody, text(true))
+	dm.AddFieldMappingsAt(fieldQuestion, text(true))
 	dm.AddFieldMappingsAt(fieldSectors, entity())
 	dm.AddFieldMappingsAt(fieldCompanies, entity())
 	dm.AddFieldMappingsAt(fieldPolicies, entity())
