@@ -179,3 +179,16 @@ func TestQuestionRoundTrip(t *testing.T) {
 		t.Errorf("question read back as %q, want %q", got, q)
 	}
 }
+
+func BenchmarkRenderAnswer(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var as []answers.Answer
+	for range 100 {
+		as = append(as, oddAnswer(rng))
+	}
+	i := 0
+	for b.Loop() {
+		AnswerMessage(as[i%len(as)])
+		i++
+	}
+}

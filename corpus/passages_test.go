@@ -87,3 +87,32 @@ func mapFS(files map[string]string) fstest.MapFS {
 	}
 	return m
 }
+
+func BenchmarkSplitSentences(b *testing.B) {
+	c, _ := Load(Default())
+	var text strings.Builder
+	for _, d := range c.Documents {
+		text.WriteString(d.Body + "\n\n")
+	}
+	s := text.String()
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		SplitSentences(s)
+	}
+}
+
+func BenchmarkMatcherFind(b *testing.B) {
+	c, _ := Load(Default())
+	m := NewMatcher(c.Entities)
+	var texts []string
+	for i := range c.Documents {
+		for _, p := range SplitPassages(&c.Documents[i]) {
+			texts = append(texts, p.Text)
+		}
+	}
+	i := 0
+	for b.Loop() {
+		m.Find(texts[i%len(texts)])
+		i++
+	}
+}

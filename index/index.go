@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -78,13 +79,18 @@ type Meta struct {
 	Docs map[string]string `json:"docs"`
 	// Probe is a text the index must find something for.
 	Probe string `json:"probe"`
+	// Shards is how many Bleve indexes the passages are spread over.
+	Shards int `json:"shards"`
 }
 
 const metaFile = "meta.json"
 
 // Index is an open, searchable index. It is safe for concurrent use.
 type Index struct {
-	dir      string
+	dir string
+	// shards hold the passages; bleve searches them all (an IndexAlias
+	// when there are several, searched in parallel).
+	shards   []bleve.Index
 	bleve    bleve.Index
 	meta     Meta
 	opts     Options
@@ -118,25 +124,45 @@ func BuildProgress(ctx context.Context, dir string, c *corpus.Corpus, fingerprin
 	if err != nil {
 		return nil, err
 	}
-	b, err := bleve.New(filepath.Join(dir, "bleve"), im)
-	if err != nil {
-		return nil, fmt.Errorf("create index %q: %w", dir, err)
+	n := shardCount(c)
+	var shards []bleve.Index
+	closeAll := func() {
+		for _, b := range shards {
+			b.Close()
+		}
+		os.RemoveAll(dir)
 	}
-	meta := Meta{Format: Format, Version: time.Now().UTC().Format("20060102T150405.000"), Fingerprint: fingerprint,
+	for i := range n {
+		b, err := bleve.New(shardPath(dir, n, i), im)
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("create index %q: %w", dir, err)
+		}
+		shards = append(shards, b)
+	}
+	meta := Meta{Format: Format, Shards: n, Version: time.Now().UTC().Format("20060102T150405.000"), Fingerprint: fingerprint,
 		Built: time.Now().UTC(), Scoring: opts.Scoring, Entities: c.Entities, Sources: map[string]int{},
 		Docs: make(map[string]string, len(c.Documents))}
 	for _, p := range problems {
 		meta.Problems = append(meta.Problems, p.Error())
 	}
-	if err := fill(ctx, b, c, &meta, progress); err != nil {
-		b.Close()
-		os.RemoveAll(dir)
+	if err := fill(ctx, shards, c, &meta, progress); err != nil {
+		closeAll()
 		return nil, err
 	}
-	// One segment answers faster than many: every term is looked up once.
-	if err := forceMerge(ctx, b); err != nil {
-		b.Close()
-		os.RemoveAll(dir)
+	// One segment per shard answers faster than many: every term is looked
+	// up once. The shards merge in parallel.
+	errs := make(chan error, n)
+	for _, b := range shards {
+		go func() { errs <- forceMerge(ctx, b) }()
+	}
+	for range n {
+		if e := <-errs; e != nil && err == nil {
+			err = e
+		}
+	}
+	if err != nil {
+		closeAll()
 		return nil, fmt.Errorf("merge index segments: %w", err)
 	}
 	data, err := json.MarshalIndent(meta, "", "  ")
@@ -144,15 +170,41 @@ func BuildProgress(ctx context.Context, dir string, c *corpus.Corpus, fingerprin
 		err = writeFileSync(filepath.Join(dir, metaFile), data)
 	}
 	if err != nil {
-		b.Close()
-		os.RemoveAll(dir)
+		closeAll()
 		return nil, fmt.Errorf("write index meta: %w", err)
 	}
-	return newIndex(dir, b, meta, opts)
+	return newIndex(dir, shards, meta, opts)
+}
+
+// shardMinPassages is the size from which passages are split over two
+// shards, searched in parallel; below it one index answers fast enough.
+var shardMinPassages = 20000
+
+// shardCount picks one shard, or two for a large corpus on a machine with
+// two or more cores.
+func shardCount(c *corpus.Corpus) int {
+	if runtime.GOMAXPROCS(0) < 2 {
+		return 1
+	}
+	words := 0
+	for i := range c.Documents {
+		words += corpus.CountWords(c.Documents[i].Body)
+		if words/80 >= shardMinPassages {
+			return 2
+		}
+	}
+	return 1
+}
+
+func shardPath(dir string, n, i int) string {
+	if n <= 1 {
+		return filepath.Join(dir, "bleve")
+	}
+	return filepath.Join(dir, fmt.Sprintf("bleve-%d", i))
 }
 
 // fill indexes passages and synonym definitions in batches.
-func fill(ctx context.Context, b bleve.Index, c *corpus.Corpus, meta *Meta, progress func(docs, passages int)) error {
+func fill(ctx context.Context, shards []bleve.Index, c *corpus.Corpus, meta *Meta, progress func(docs, passages int)) error {
 	const batchSize = 1000
 	// A producer prepares documents (splitting, entity tagging, hashing)
 	// while Bleve analyses and writes the previous batch on the other cores.
@@ -181,19 +233,29 @@ func fill(ctx context.Context, b bleve.Index, c *corpus.Corpus, meta *Meta, prog
 			}
 		}
 	}()
-	batch := b.NewBatch()
+	batches := make([]*bleve.Batch, len(shards))
+	for i, b := range shards {
+		batches[i] = b.NewBatch()
+	}
+	pending := 0
 	docsDone := 0
 	flush := func() error {
-		if batch.Size() == 0 {
+		if pending == 0 {
 			return nil
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := b.Batch(batch); err != nil {
-			return fmt.Errorf("index batch: %w", err)
+		for i, b := range shards {
+			if batches[i].Size() == 0 {
+				continue
+			}
+			if err := b.Batch(batches[i]); err != nil {
+				return fmt.Errorf("index batch: %w", err)
+			}
+			batches[i].Reset()
 		}
-		batch.Reset()
+		pending = 0
 		if progress != nil {
 			progress(docsDone, meta.Passages)
 		}
@@ -216,10 +278,10 @@ func fill(ctx context.Context, b bleve.Index, c *corpus.Corpus, meta *Meta, prog
 			if meta.Probe == "" {
 				meta.Probe = p.Title + " " + p.Text
 			}
-			if err := batch.Index(p.ID, pr.fields[k]); err != nil {
+			if err := batches[pr.doc%len(shards)].Index(p.ID, pr.fields[k]); err != nil {
 				return fmt.Errorf("index %s: %w", p.ID, err)
 			}
-			if batch.Size() >= batchSize {
+			if pending++; pending >= batchSize {
 				if err := flush(); err != nil {
 					return err
 				}
@@ -237,13 +299,16 @@ func fill(ctx context.Context, b bleve.Index, c *corpus.Corpus, meta *Meta, prog
 				single = append(single, n)
 			}
 		}
-		if err := batch.IndexSynonym(fmt.Sprintf("entity-%d", i), entityCollection, &bleve.SynonymDefinition{Synonyms: names}); err != nil {
-			return fmt.Errorf("entity synonyms for %q: %w", e.Name, err)
-		}
-		if len(single) > 1 {
-			if err := batch.IndexSynonym(fmt.Sprintf("text-%d", i), textCollection, &bleve.SynonymDefinition{Synonyms: single}); err != nil {
-				return fmt.Errorf("text synonyms for %q: %w", e.Name, err)
+		for _, batch := range batches { // every shard knows every synonym
+			if err := batch.IndexSynonym(fmt.Sprintf("entity-%d", i), entityCollection, &bleve.SynonymDefinition{Synonyms: names}); err != nil {
+				return fmt.Errorf("entity synonyms for %q: %w", e.Name, err)
 			}
+			if len(single) > 1 {
+				if err := batch.IndexSynonym(fmt.Sprintf("text-%d", i), textCollection, &bleve.SynonymDefinition{Synonyms: single}); err != nil {
+					return fmt.Errorf("text synonyms for %q: %w", e.Name, err)
+				}
+			}
+			pending++
 		}
 	}
 	docsDone = len(c.Documents)
@@ -302,30 +367,51 @@ func Open(dir string, opts Options) (*Index, error) {
 	if err := json.Unmarshal(data, &meta); err != nil {
 		return nil, fmt.Errorf("open index %q: read %s: %w", dir, metaFile, err)
 	}
-	b, err := bleve.OpenUsing(filepath.Join(dir, "bleve"), map[string]interface{}{"bolt_timeout": "2s"})
-	if err != nil {
-		if strings.Contains(err.Error(), "timeout") {
-			return nil, fmt.Errorf("open index %q: %w", dir, ErrLocked)
+	n := max(meta.Shards, 1)
+	var shards []bleve.Index
+	for i := range n {
+		b, err := bleve.OpenUsing(shardPath(dir, n, i), map[string]interface{}{"bolt_timeout": "2s"})
+		if err != nil {
+			for _, s := range shards {
+				s.Close()
+			}
+			if strings.Contains(err.Error(), "timeout") {
+				return nil, fmt.Errorf("open index %q: %w", dir, ErrLocked)
+			}
+			return nil, fmt.Errorf("open index %q: %w", dir, err)
 		}
-		return nil, fmt.Errorf("open index %q: %w", dir, err)
+		shards = append(shards, b)
 	}
 	opts.Scoring = meta.Scoring
-	return newIndex(dir, b, meta, opts)
+	return newIndex(dir, shards, meta, opts)
 }
 
-func newIndex(dir string, b bleve.Index, meta Meta, opts Options) (*Index, error) {
+func newIndex(dir string, shards []bleve.Index, meta Meta, opts Options) (*Index, error) {
 	opts = opts.withDefaults()
-	n, err := b.DocCount()
-	if err != nil {
-		b.Close()
-		return nil, fmt.Errorf("count documents in %q: %w", dir, err)
+	closeAll := func() {
+		for _, b := range shards {
+			b.Close()
+		}
 	}
-	an := b.Mapping().AnalyzerNamed(en.AnalyzerName)
+	var n uint64
+	for _, b := range shards {
+		c, err := b.DocCount()
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("count documents in %q: %w", dir, err)
+		}
+		n += c
+	}
+	an := shards[0].Mapping().AnalyzerNamed(en.AnalyzerName)
 	if an == nil {
-		b.Close()
+		closeAll()
 		return nil, fmt.Errorf("index %q has no English analyzer", dir)
 	}
-	ix := &Index{dir: dir, bleve: b, meta: meta, opts: opts, analyzer: an, docCount: float64(n), synonyms: map[string][]string{}}
+	search := shards[0]
+	if len(shards) > 1 {
+		search = bleve.NewIndexAlias(shards...)
+	}
+	ix := &Index{dir: dir, shards: shards, bleve: search, meta: meta, opts: opts, analyzer: an, docCount: float64(n), synonyms: map[string][]string{}}
 	for _, e := range meta.Entities {
 		var group []string
 		for _, name := range e.Names() {
@@ -354,7 +440,15 @@ func (ix *Index) Entities() []corpus.Entity { return ix.meta.Entities }
 func (ix *Index) Dir() string { return ix.dir }
 
 // Close closes the index.
-func (ix *Index) Close() error { return ix.bleve.Close() }
+func (ix *Index) Close() error {
+	var err error
+	for _, b := range ix.shards {
+		if e := b.Close(); e != nil && err == nil {
+			err = e
+		}
+	}
+	return err
+}
 
 // Search runs q and returns ranked passages. When some query terms are
 // unknown to the index it adds a bounded fuzzy match for them.
@@ -362,22 +456,33 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 	terms, spans := ix.analyze(q.Text)
 	res := corpus.Results{}
 	var unknown []string
-	reader, err := ix.bleve.Advanced()
-	if err != nil {
-		return res, fmt.Errorf("search: %w", err)
-	}
-	r, err := reader.Reader()
-	if err != nil {
-		return res, fmt.Errorf("search: %w", err)
+	var readers []bleveindex.IndexReader
+	defer func() {
+		for _, r := range readers {
+			r.Close()
+		}
+	}()
+	for _, b := range ix.shards {
+		adv, err := b.Advanced()
+		if err != nil {
+			return res, fmt.Errorf("search: %w", err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return res, fmt.Errorf("search: %w", err)
+		}
+		readers = append(readers, r)
 	}
 	for i, t := range terms {
-		df := ix.docFreq(ctx, r, t)
+		df := 0
+		for _, r := range readers {
+			df += ix.docFreq(ctx, r, t)
+		}
 		res.Terms = append(res.Terms, corpus.Term{Text: t, Span: spans[i], DocFreq: df, Weight: ix.idf(df)})
 		if df == 0 && len([]rune(t)) >= 4 && len(unknown) < 5 {
 			unknown = append(unknown, t)
 		}
 	}
-	r.Close()
 
 	main := ix.textQuery(q, res.Terms, unknown)
 	if main == nil {
@@ -404,6 +509,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 		return ix.bleve.SearchInContext(ctx, req)
 	}
 	var sr *bleve.SearchResult
+	var err error
 	// In a large index, first look only at the passages holding nearly all
 	// the terms together: a cheap intersection that usually holds the
 	// answer. Too few passages there, and the full query runs.
@@ -609,9 +715,9 @@ func (ix *Index) textQuery(q corpus.Query, terms []corpus.Term, unknown []string
 const strictMinHits = 3
 
 // strictQuery requires all but the commonest of a question's known terms
-// together (in the body or the FAQ question), and ranks those passages by
-// all the terms. It is only for large indexes and questions of three or
-// more terms; when it finds too little, the full query runs.
+// together (both, for a question of two), in the body or the FAQ question,
+// and ranks those passages by all the terms. It is only for large indexes;
+// when it finds too little, the full query runs.
 func (ix *Index) strictQuery(q corpus.Query, terms []corpus.Term) query.Query {
 	if ix.docCount < commonMinDocs {
 		return nil
@@ -622,12 +728,12 @@ func (ix *Index) strictQuery(q corpus.Query, terms []corpus.Term) query.Query {
 			known = append(known, t)
 		}
 	}
-	if len(known) < 3 {
+	if len(known) < 2 {
 		return nil
 	}
 	slices.SortFunc(known, func(a, b corpus.Term) int { return a.DocFreq - b.DocFreq })
 	bq := bleve.NewBooleanQuery()
-	for _, t := range known[:len(known)-1] {
+	for _, t := range known[:max(len(known)-1, 2)] {
 		bq.AddMust(bleve.NewDisjunctionQuery(matchText(q.Text[t.Start:t.End], ix.retrievalFields(), nil)...))
 	}
 	// The other terms rank the candidates: one flat disjunction, cheaper to

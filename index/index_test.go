@@ -268,3 +268,53 @@ func versionDirs(t *testing.T, dir string) []string {
 	}
 	return out
 }
+
+// TestShardedIndex builds the test corpus over two shards and checks that
+// search, term statistics, synonyms and reopening work across them.
+func TestShardedIndex(t *testing.T) {
+	defer func(old int) { shardMinPassages = old }(shardMinPassages)
+	shardMinPassages = 0
+	dir := t.TempDir()
+	c, _ := corpus.Load(testCorpus())
+	ix, err := Build(context.Background(), filepath.Join(dir, "ix"), c, "fp", nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix.Meta().Shards != 2 {
+		t.Fatalf("shards: got %d, want 2", ix.Meta().Shards)
+	}
+	check := func(ix *Index) {
+		for _, tt := range []struct {
+			q    corpus.Query
+			want string
+		}{
+			{corpus.Query{Text: "connecting neuron"}, "bci.md"},
+			{corpus.Query{Entities: []string{"工信部"}}, "miit.md"},
+			{corpus.Query{Text: "biotech"}, "bio.md"},
+			{corpus.Query{Text: "how long to solve a challenge"}, "faq.yaml#1"},
+		} {
+			res, err := ix.Search(context.Background(), tt.q)
+			if err != nil || len(res.Hits) == 0 || res.Hits[0].DocID != tt.want {
+				t.Errorf("%+v: got %v (%v), want %s first", tt.q, docIDs(res), err, tt.want)
+			}
+		}
+		res, _ := ix.Search(context.Background(), corpus.Query{Text: "the ministry guidelines"})
+		total := 0
+		for _, term := range res.Terms {
+			if term.Text == "guidelin" {
+				total = term.DocFreq
+			}
+		}
+		if total != 1 {
+			t.Errorf("document frequency of 'guidelines' across shards: %d, want 1", total)
+		}
+	}
+	check(ix)
+	ix.Close()
+	ix, err = Open(filepath.Join(dir, "ix"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	check(ix)
+}
