@@ -128,7 +128,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 		ans.Entities = append(ans.Entities, m.Entity.Name)
 	}
 	res, err := e.search.Search(ctx, corpus.Query{
-		Text: q.Search, Entities: ans.Entities, Limit: max(e.opts.Passages, 10), Locate: e.opts.Passages,
+		Text: q.Search, Entities: ans.Entities, Limit: e.opts.Passages, Locate: e.opts.Passages,
 	})
 	if err != nil {
 		return ans, fmt.Errorf("answer %q: %w", q.Raw, err)
