@@ -477,3 +477,17 @@ func TestIdentifyIntentsAndShard(t *testing.T) {
 		t.Errorf("with ask-channels and shard 1/2: intents %b, shard %v", id.Intents, id.Shard)
 	}
 }
+
+func TestLongQuestionIsTrimmed(t *testing.T) {
+	h := start(t, nil, nil)
+	long := "Who are the Six Little Dragons? " + strings.Repeat("Please explain in detail. ", 40)
+	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("630000000000000001", 2, "400000000000000001",
+		discordtest.Command("ask", discordtest.Option("question", long, false)), nil))
+	_, data := h.reply(t, "630000000000000001")
+	if c, _ := data["content"].(string); !strings.Contains(c, "first 500 characters") {
+		t.Errorf("long question: content %q, want a note that it was trimmed", c)
+	}
+	if !strings.Contains(embedText(data), "Manycore") {
+		t.Errorf("long question not answered: %s", embedText(data))
+	}
+}

@@ -47,9 +47,16 @@ func (b *Bot) routes() {
 }
 
 // answer asks the engine and renders the answer.
+// MaxQuestionRunes caps a question; longer ones are trimmed, with a note.
+const MaxQuestionRunes = 500
+
 func (b *Bot) answer(ctx context.Context, question string, private bool) (*Response, error) {
 	start := time.Now()
 	question = cleanQuestion(question)
+	trimmed := false
+	if r := []rune(question); len(r) > MaxQuestionRunes {
+		question, trimmed = string(r[:MaxQuestionRunes]), true
+	}
 	a, err := b.engine.Ask(ctx, question)
 	if errors.Is(err, answers.ErrEmptyQuestion) {
 		m := TextMessage("Ask me something about China's future industries — for example: Who are the Six Little Dragons?", true)
@@ -66,6 +73,9 @@ func (b *Bot) answer(ctx context.Context, question string, private bool) (*Respo
 	}
 	m := AnswerMessage(a)
 	m.Ephemeral = private
+	if trimmed {
+		m.Content = fmt.Sprintf("Your question was long, so I read only its first %d characters.", MaxQuestionRunes)
+	}
 	return &Response{Message: &m}, nil
 }
 

@@ -25,6 +25,10 @@ import (
 // ingestedDir is where documents added from Discord go, inside CORPUS_DIR.
 const ingestedDir = "ingested"
 
+// errStorage is what an admin is told when the disk refuses a write; the
+// log has the path and the cause.
+var errStorage = errors.New("the corpus directory could not be written (disk full or read-only?); the details are in the bot's log")
+
 // admin runs reindex jobs, one at a time, and adds and removes ingested
 // corpus files. It satisfies bot.Admin; SIGHUP and the corpus watcher use
 // it too.
@@ -126,7 +130,7 @@ func (a *admin) run(j *job, fp string, fpErr error) {
 	fail := func(err error, sum index.Summary) {
 		a.runs.WithLabelValues("kept").Inc()
 		j.update(func(s *bot.ReindexStatus) {
-			s.Finished, s.Stage, s.Err, s.Elapsed = true, "failed", err.Error(), time.Since(s.Started)
+			s.Finished, s.Stage, s.Err, s.Elapsed = true, "failed", reindexReason(err), time.Since(s.Started)
 			s.Problems = problemLines(sum.Problems)
 		})
 		a.log.Error("reindex failed; the previous index keeps serving", "err", err, "problems", len(sum.Problems))
@@ -157,6 +161,23 @@ func (a *admin) run(j *job, fp string, fpErr error) {
 		s.Removed = [2]int{sum.Removed.Articles, sum.Removed.FAQs}
 		s.Problems = problemLines(sum.Problems)
 	})
+}
+
+// reindexReason says why a rebuild was refused, for the admin: the known
+// reasons as they are, anything else (disk errors with their paths) as a
+// pointer to the log.
+func reindexReason(err error) string {
+	switch {
+	case errors.Is(err, index.ErrEmpty):
+		return "no document in the corpus could be loaded (see the problems below)"
+	case errors.Is(err, index.ErrTooManyFailed):
+		msg := err.Error()
+		if i := strings.Index(msg, index.ErrTooManyFailed.Error()); i >= 0 {
+			return msg[i:]
+		}
+		return index.ErrTooManyFailed.Error()
+	}
+	return "the new index could not be built or written (disk full or read-only?); the details are in the bot's log"
 }
 
 func problemLines(ps []corpus.Problem) []string {
@@ -241,8 +262,13 @@ func (a *admin) Ingest(name string, data []byte, replace bool, by string) (bot.R
 		return os.Rename(tmp.Name(), target)
 	}()
 	a.mu.Unlock()
-	if err != nil {
+	if errors.Is(err, bot.ErrExists) {
 		return nil, err
+	}
+	if err != nil {
+		// The admin sees a plain reason; the path and OS error go to the log.
+		a.log.Error("ingest failed", "file", clean, "err", err)
+		return nil, errStorage
 	}
 	a.log.Info("document ingested", "file", path.Join(ingestedDir, clean), "bytes", len(data), "by", by, "replace", replace)
 	return a.startFresh(by), nil
@@ -264,7 +290,8 @@ func (a *admin) Forget(name, by string) (bot.ReindexJob, error) {
 		return nil, bot.ErrNotIngested
 	}
 	if err != nil {
-		return nil, fmt.Errorf("remove %s: %w", clean, err)
+		a.log.Error("forget failed", "file", clean, "err", err)
+		return nil, errStorage
 	}
 	a.log.Info("document forgotten", "file", path.Join(ingestedDir, clean), "by", by)
 	return a.startFresh(by), nil

@@ -202,7 +202,7 @@ func TestReindexBrokenFiles(t *testing.T) {
 	}
 	j, _ = s.admin.Reindex("test")
 	st = waitJob(t, j)
-	if !strings.Contains(st.Err, "no documents") {
+	if !strings.Contains(st.Err, "no document in the corpus could be loaded") {
 		t.Errorf("all broken: err %q", st.Err)
 	}
 	if s.live.current().Meta().Version != v2 {
@@ -291,5 +291,33 @@ func TestIngestAndForget(t *testing.T) {
 	builtin := newAdminSetup(t, "", 0.2)
 	if _, err := builtin.admin.Ingest("a.md", md, false, "test"); err != bot.ErrNoCorpusDir {
 		t.Errorf("ingest into the built-in corpus: %v, want ErrNoCorpusDir", err)
+	}
+}
+
+// TestStorageErrorsStayInTheLog makes the disk refuse writes and checks that
+// the admin is told plainly, without paths, while the old index serves.
+func TestStorageErrorsStayInTheLog(t *testing.T) {
+	dir := t.TempDir()
+	bigCorpus(t, dir, 3, "alpha")
+	s := newAdminSetup(t, dir, 0.2)
+	// ingested/ is a file: nothing can be written under it.
+	os.WriteFile(filepath.Join(dir, ingestedDir), []byte("not a directory"), 0o644)
+	_, err := s.admin.Ingest("new.md", []byte("# New\n\nFresh text.\n"), false, "test")
+	if err == nil || strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "could not be written") {
+		t.Errorf("ingest onto a broken disk: %v", err)
+	}
+	// The data directory turns into a file mid-life: the rebuild cannot
+	// write, the old index keeps serving, the reason names no path.
+	os.Remove(filepath.Join(dir, ingestedDir))
+	blocker := filepath.Join(t.TempDir(), "data-as-file")
+	os.WriteFile(blocker, nil, 0o644)
+	s.admin.store = index.NewStore(blocker, index.Options{}, quietLog)
+	j, _ := s.admin.Reindex("test")
+	st := waitJob(t, j)
+	if st.Err == "" || strings.Contains(st.Err, blocker) || strings.Contains(st.Err, "/") {
+		t.Errorf("rebuild onto a broken disk: %q", st.Err)
+	}
+	if a, err := s.live.Ask(context.Background(), "What is the marker of this corpus?"); err != nil || !strings.Contains(a.Text, "alpha") {
+		t.Errorf("the old index stopped answering: %q %v", a.Text, err)
 	}
 }
