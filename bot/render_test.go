@@ -192,3 +192,20 @@ func BenchmarkRenderAnswer(b *testing.B) {
 		i++
 	}
 }
+
+// FuzzCustomID decodes button custom IDs and the search state a message
+// carries, as a click from anyone may send them.
+func FuzzCustomID(f *testing.F) {
+	f.Add("page:1:20261127T150000.000:ab12cd34", "🔎 robots", "sector=Humanoid robots | page 1 of 2 · 7 results")
+	f.Add("fb:up:deadbeef", "❓ question", "")
+	f.Fuzz(func(t *testing.T, id, author, footer string) {
+		if page, _, _, ok := parsePageID(id); ok && (page < 0 || page > 1000) {
+			t.Fatalf("page %d accepted from %q", page, id)
+		}
+		msg := &discordgo.Message{Embeds: []*discordgo.MessageEmbed{{Author: &discordgo.MessageEmbedAuthor{Name: author},
+			Footer: &discordgo.MessageEmbedFooter{Text: footer}}}}
+		searchStateOf(msg)
+		questionOf(msg)
+		(&Request{Options: map[string]any{"x": id}}).Int("x", 1)
+	})
+}

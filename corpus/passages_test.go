@@ -3,7 +3,6 @@ package corpus
 import (
 	"strings"
 	"testing"
-	"testing/fstest"
 )
 
 func TestSplitPassagesSizesAndOffsets(t *testing.T) {
@@ -66,27 +65,63 @@ func TestMatcher(t *testing.T) {
 	}
 }
 
-func FuzzLoadFiles(f *testing.F) {
-	f.Add("---\ntitle: x\n---\n# T\n\nBody.", "entries:\n - question: q\n   answer: a\n", "<p>hi</p>")
-	f.Fuzz(func(t *testing.T, md, faq, html string) {
-		c, _ := Load(mapFS(map[string]string{"a.md": md, "a.txt": md, "f.yaml": faq, "p.html": html, "entities.yaml": faq}))
-		for i := range c.Documents {
-			for _, p := range SplitPassages(&c.Documents[i]) {
-				if c.Documents[i].Body[p.Start:p.End] != p.Text {
-					t.Fatalf("passage offsets wrong")
-				}
+// checkParsed is what every parser must give, whatever its input: no
+// panic, documents whose passages point into their bodies, FAQ entries with
+// both halves.
+func checkParsed(t *testing.T, docs []Document, err error) {
+	if err != nil {
+		return
+	}
+	for i := range docs {
+		d := &docs[i]
+		if d.Kind == KindFAQ && (d.Question == "" || strings.TrimSpace(d.Body) == "") {
+			t.Fatalf("FAQ entry %s without question or answer", d.ID)
+		}
+		for _, p := range SplitPassages(d) {
+			if p.Start < 0 || p.End > len(d.Body) || d.Body[p.Start:p.End] != p.Text {
+				t.Fatalf("passage %s does not point into its body", p.ID)
 			}
+		}
+	}
+}
+
+func FuzzMarkdown(f *testing.F) {
+	f.Add([]byte("---\ntitle: x\nsectors: [a]\n---\n# T\n\nBody **bold** [l](http://x).\n\n## H\n- item\n"))
+	f.Fuzz(func(t *testing.T, data []byte) { docs, err := ParseFile("a.md", data); checkParsed(t, docs, err) })
+}
+
+func FuzzScrapedText(f *testing.F) {
+	f.Add([]byte("Sunday, July 13\n\nA headline here\n\nFirst paragraph. Second one.\n\nWhat next?\n\nMore text.\n\nMore Articles from X\n\nOther headline\n"))
+	f.Fuzz(func(t *testing.T, data []byte) { docs, err := ParseFile("a.txt", data); checkParsed(t, docs, err) })
+}
+
+func FuzzHTML(f *testing.F) {
+	f.Add([]byte(`<html><head><title>T</title><link rel="canonical" href="https://e.com/a"></head><body><article><h1>T</h1><p>Text one.</p><h2>H</h2><p>Two.</p></article><script>x()</script></body></html>`))
+	f.Fuzz(func(t *testing.T, data []byte) { docs, err := ParseFile("a.html", data); checkParsed(t, docs, err) })
+}
+
+func FuzzFAQ(f *testing.F) {
+	f.Add([]byte("source: S\nentries:\n  - id: a\n    question: Q?\n    answer: A.\n  - question: Q2?\n    answer: A2.\n    url: https://e.com\n"))
+	f.Fuzz(func(t *testing.T, data []byte) { docs, err := ParseFile("f.yaml", data); checkParsed(t, docs, err) })
+}
+
+func FuzzEntities(f *testing.F) {
+	f.Add([]byte("entities:\n  - name: A\n    kind: sector\n    aliases: [B, 工信部]\n    related: [C]\n  - name: C\n    kind: company\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ents, err := ParseEntities(data)
+		if err != nil {
+			return
+		}
+		m := NewMatcher(ents)
+		for _, e := range ents {
+			if e.Name == "" || (e.Kind != Sector && e.Kind != Company && e.Kind != Policy) {
+				t.Fatalf("entity %+v accepted", e)
+			}
+			m.Find(e.Name + " and " + strings.Join(e.Aliases, ", "))
 		}
 	})
 }
 
-func mapFS(files map[string]string) fstest.MapFS {
-	m := fstest.MapFS{}
-	for k, v := range files {
-		m[k] = &fstest.MapFile{Data: []byte(v)}
-	}
-	return m
-}
 
 func BenchmarkSplitSentences(b *testing.B) {
 	c, _ := Load(Default())
