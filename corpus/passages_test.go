@@ -122,7 +122,6 @@ func FuzzEntities(f *testing.F) {
 	})
 }
 
-
 func BenchmarkSplitSentences(b *testing.B) {
 	c, _ := Load(Default())
 	var text strings.Builder
