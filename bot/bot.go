@@ -237,7 +237,9 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 	i := ic.Interaction
 	req, ok := parseInteraction(i)
 	if !ok {
-		b.log.Info("ignored an interaction of unknown shape", "type", int(i.Type), "id", i.ID)
+		if b.seen.add(fmt.Sprintf("unknown-type:%d", i.Type)) {
+			b.log.Info("ignoring interactions of an unknown type or shape (logged once per type)", "type", int(i.Type), "id", i.ID)
+		}
 		return
 	}
 	req.Ephemeral = req.Bool("private") || (req.Kind == KindComponent && req.Name != idPage) ||
@@ -281,8 +283,9 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		} else if req.Ephemeral {
 			flags = discordgo.MessageFlagsEphemeral
 		}
-		if err := s.InteractionRespond(i, &discordgo.InteractionResponse{Type: typ,
-			Data: &discordgo.InteractionResponseData{Flags: flags}}); err != nil {
+		if err := retry(func() error {
+			return s.InteractionRespond(i, &discordgo.InteractionResponse{Type: typ, Data: &discordgo.InteractionResponseData{Flags: flags}})
+		}); err != nil {
 			b.log.Warn("deferring the reply failed", "id", i.ID, "err", err)
 		}
 		r = <-done
@@ -291,21 +294,26 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 	if msg == nil {
 		return
 	}
-	var err error
-	switch {
-	case deferred:
-		_, err = s.InteractionResponseEdit(i, msg.webhookEdit())
-	case r.resp != nil && r.resp.Update:
-		err = s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: msg.interactionData()})
-	default:
-		err = s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: msg.interactionData()})
-	}
+	// Replies to an interaction are safe to retry: Discord takes one
+	// response per interaction, and an edit of the original is idempotent.
+	err := retry(func() error {
+		var err error
+		switch {
+		case deferred:
+			_, err = s.InteractionResponseEdit(i, msg.webhookEdit())
+		case r.resp != nil && r.resp.Update:
+			err = s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: msg.interactionData()})
+		default:
+			err = s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: msg.interactionData()})
+		}
+		return err
+	})
 	if err != nil {
 		b.log.Warn("reply failed", "id", i.ID, "name", req.Name, "err", err)
 	}
 	if r.resp != nil && r.resp.Progress != nil {
 		for m := range r.resp.Progress {
-			if _, err := s.InteractionResponseEdit(i, m.webhookEdit()); err != nil {
+			if err := retry(func() error { _, err := s.InteractionResponseEdit(i, m.webhookEdit()); return err }); err != nil {
 				b.log.Warn("progress edit failed", "id", i.ID, "err", err)
 			}
 		}
@@ -329,6 +337,33 @@ func (b *Bot) messageFor(req *Request, resp *Response, err error) *Message {
 		return nil
 	}
 	return resp.Message
+}
+
+// retry runs f again after Discord answers 500, 503 or 504 (discordgo
+// itself retries 429 and 502), up to three attempts in all.
+func retry(f func() error) error {
+	var err error
+	for attempt := range 3 {
+		if attempt > 0 {
+			time.Sleep(time.Duration(attempt) * 250 * time.Millisecond)
+		}
+		if err = f(); !serverError(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func serverError(err error) bool {
+	var re *discordgo.RESTError
+	if !errors.As(err, &re) || re.Response == nil {
+		return false
+	}
+	switch re.Response.StatusCode {
+	case 500, 503, 504:
+		return true
+	}
+	return false
 }
 
 var mentionRe = regexp.MustCompile(`<@!?(\d+)>`)
@@ -378,6 +413,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		// A channel reply cannot be private; keep it short and neutral.
 		msg.Ephemeral = false
 	}
+	// Not retried: a message Discord half-accepted could appear twice.
 	if _, err := s.ChannelMessageSendComplex(m.ChannelID, msg.messageSend(ref)); err != nil {
 		b.log.Warn("reply to message failed", "message", m.ID, "err", err)
 	}

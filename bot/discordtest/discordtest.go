@@ -22,6 +22,7 @@ type Request struct {
 	Method string
 	Path   string // without the /api/v9 prefix
 	Body   []byte
+	At     time.Time
 }
 
 // JSON decodes the request body into v.
@@ -53,6 +54,7 @@ type Fake struct {
 type fault struct {
 	method, prefix string
 	status         int
+	delay          time.Duration
 }
 
 // New starts a fake Discord; it stops when the test ends.
@@ -89,7 +91,15 @@ func (f *Fake) notify() {
 func (f *Fake) FailNext(method, pathPrefix string, status int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.faults = append(f.faults, fault{method, pathPrefix, status})
+	f.faults = append(f.faults, fault{method: method, prefix: pathPrefix, status: status})
+}
+
+// SlowNext makes the next call matching method and path prefix wait delay
+// before it is answered normally.
+func (f *Fake) SlowNext(method, pathPrefix string, delay time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.faults = append(f.faults, fault{method: method, prefix: pathPrefix, delay: delay})
 }
 
 // Requests returns every REST call so far.
@@ -201,15 +211,19 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/api/v9")
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	f.mu.Lock()
-	f.requests = append(f.requests, Request{Method: r.Method, Path: path, Body: body})
 	status := 0
+	var delay time.Duration
 	for i, ft := range f.faults {
 		if ft.method == r.Method && strings.HasPrefix(path, ft.prefix) {
-			status = ft.status
+			status, delay = ft.status, ft.delay
 			f.faults = append(f.faults[:i], f.faults[i+1:]...)
 			break
 		}
 	}
+	f.mu.Unlock()
+	time.Sleep(delay)
+	f.mu.Lock()
+	f.requests = append(f.requests, Request{Method: r.Method, Path: path, Body: body, At: time.Now()})
 	f.notify()
 	f.mu.Unlock()
 	if status == http.StatusTooManyRequests {
