@@ -67,6 +67,10 @@ type Config struct {
 	Admin Admin
 	// MaxIngestBytes caps files sent to /ingest (default 2 MiB).
 	MaxIngestBytes int64
+	// HTTPOnly runs without a token: no gateway (so no mentions or
+	// ask-channels) and no command registration; interactions arrive over
+	// the HTTP endpoint and replies are edited with their own tokens.
+	HTTPOnly bool
 }
 
 // Bot is futurebot connected to Discord.
@@ -94,7 +98,7 @@ type Bot struct {
 
 // New returns a bot; Run connects it.
 func New(cfg Config, engine Engine, info func() IndexInfo, log *slog.Logger, reg prometheus.Registerer) (*Bot, error) {
-	if cfg.Token == "" {
+	if cfg.Token == "" && !cfg.HTTPOnly {
 		return nil, errors.New("no Discord token")
 	}
 	if cfg.DeferAfter == 0 {
@@ -110,7 +114,11 @@ func New(cfg Config, engine Engine, info func() IndexInfo, log *slog.Logger, reg
 		cfg.HTTPClient, _ = NewHTTPClient("")
 	}
 	log = log.With("component", "bot")
-	s, err := discordgo.New("Bot " + cfg.Token)
+	auth := ""
+	if cfg.Token != "" {
+		auth = "Bot " + cfg.Token
+	}
+	s, err := discordgo.New(auth)
 	if err != nil {
 		return nil, fmt.Errorf("discord session: %w", err)
 	}
@@ -156,7 +164,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		delete(sinks, b)
 		sinksMu.Unlock()
 	}()
-	if err := b.session.Open(); err != nil {
+	if b.cfg.Token == "" {
+		b.log.Warn("no DISCORD_TOKEN: serving HTTP interactions only; no gateway (mentions, ask-channels) and no command registration")
+	} else if err := b.session.Open(); err != nil {
 		return fmt.Errorf("connect to Discord: %w", err)
 	}
 	<-ctx.Done()
@@ -170,6 +180,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.log.Warn("shutdown grace period over with replies still in flight")
 	}
 	b.connected.Store(false)
+	if b.cfg.Token == "" {
+		return nil
+	}
 	return b.session.Close()
 }
 
@@ -230,11 +243,25 @@ func workContext() (context.Context, context.CancelFunc) {
 }
 
 func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-	if ic == nil || ic.Interaction == nil || !b.seen.add("i:"+ic.ID) || !b.begin() {
+	if ic == nil || ic.Interaction == nil {
+		return
+	}
+	i := ic.Interaction
+	b.handleInteraction(i, func(r *discordgo.InteractionResponse) error {
+		return retry(func() error { return s.InteractionRespond(i, r) })
+	})
+}
+
+// handleInteraction answers one interaction, from the gateway or the HTTP
+// endpoint: respond sends the first response (the reply, or a deferral),
+// and later edits of it go through the REST API with the interaction's own
+// token. Replayed interactions are handled once.
+func (b *Bot) handleInteraction(i *discordgo.Interaction, respond func(*discordgo.InteractionResponse) error) {
+	if !b.seen.add("i:"+i.ID) || !b.begin() {
 		return
 	}
 	defer b.inflight.Done()
-	i := ic.Interaction
+	s := b.session
 	req, ok := parseInteraction(i)
 	if !ok {
 		if b.seen.add(fmt.Sprintf("unknown-type:%d", i.Type)) {
@@ -255,7 +282,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		if choices == nil {
 			choices = []*discordgo.ApplicationCommandOptionChoice{}
 		}
-		if err := s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		if err := respond(&discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 			Data: &discordgo.InteractionResponseData{Choices: choices}}); err != nil {
 			b.log.Warn("autocomplete reply failed", "id", i.ID, "err", err)
 		}
@@ -283,31 +310,30 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		} else if req.Ephemeral {
 			flags = discordgo.MessageFlagsEphemeral
 		}
-		if err := retry(func() error {
-			return s.InteractionRespond(i, &discordgo.InteractionResponse{Type: typ, Data: &discordgo.InteractionResponseData{Flags: flags}})
-		}); err != nil {
+		if err := respond(&discordgo.InteractionResponse{Type: typ, Data: &discordgo.InteractionResponseData{Flags: flags}}); err != nil {
 			b.log.Warn("deferring the reply failed", "id", i.ID, "err", err)
 		}
 		r = <-done
 	}
 	msg := b.messageFor(req, r.resp, r.err)
 	if msg == nil {
+		if !deferred {
+			// Every interaction needs a response; an empty one acknowledges it.
+			respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+		}
 		return
 	}
 	// Replies to an interaction are safe to retry: Discord takes one
 	// response per interaction, and an edit of the original is idempotent.
-	err := retry(func() error {
-		var err error
-		switch {
-		case deferred:
-			_, err = s.InteractionResponseEdit(i, msg.webhookEdit())
-		case r.resp != nil && r.resp.Update:
-			err = s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: msg.interactionData()})
-		default:
-			err = s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: msg.interactionData()})
-		}
-		return err
-	})
+	var err error
+	switch {
+	case deferred:
+		err = retry(func() error { _, err := s.InteractionResponseEdit(i, msg.webhookEdit()); return err })
+	case r.resp != nil && r.resp.Update:
+		err = respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: msg.interactionData()})
+	default:
+		err = respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: msg.interactionData()})
+	}
 	if err != nil {
 		b.log.Warn("reply failed", "id", i.ID, "name", req.Name, "err", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,11 +30,13 @@ type serveCommand struct{}
 
 // botSettings are the settings only the bot needs.
 type botSettings struct {
-	cfg       bot.Config
-	httpAddr  string
-	apiURL    string
-	maxFailed float64
-	watch     bool
+	cfg              bot.Config
+	httpAddr         string
+	apiURL           string
+	maxFailed        float64
+	watch            bool
+	interactionsAddr string
+	publicKey        ed25519.PublicKey
 }
 
 const noTokenHelp = `DISCORD_TOKEN is not set. The bot needs a Discord bot token: create an application at
@@ -46,8 +49,20 @@ func readBotSettings(c *config) (botSettings, error) {
 	var s botSettings
 	var problems []string
 	s.cfg.Token = c.lookup("DISCORD_TOKEN", "")
-	if s.cfg.Token == "" {
+	s.interactionsAddr = c.lookup("INTERACTIONS_ADDR", "")
+	if s.cfg.Token == "" && s.interactionsAddr == "" {
 		return s, fmt.Errorf("%w: %s", errConfig, noTokenHelp)
+	}
+	s.cfg.HTTPOnly = s.cfg.Token == ""
+	if s.interactionsAddr != "" {
+		if _, port, err := net.SplitHostPort(s.interactionsAddr); err != nil || port == "" {
+			problems = append(problems, fmt.Sprintf("INTERACTIONS_ADDR %q: want host:port such as :8081", s.interactionsAddr))
+		}
+		key, err := bot.ParsePublicKey(c.lookup("DISCORD_PUBLIC_KEY", ""))
+		if err != nil {
+			problems = append(problems, err.Error()+" (needed by INTERACTIONS_ADDR; developer portal > General Information)")
+		}
+		s.publicKey = key
 	}
 	ids := func(key string) []string {
 		var out []string
@@ -199,6 +214,15 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 			return err
 		}
 	}
+	if settings.interactionsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("/interactions", b.InteractionsHandler(settings.publicKey))
+		isrv, err := listenAndServe(settings.interactionsAddr, mux, "INTERACTIONS_ADDR", log)
+		if err != nil {
+			return err
+		}
+		defer isrv.Close()
+	}
 	log.Info("starting the Discord bot", "guild", settings.cfg.GuildID, "ask_channels", len(settings.cfg.AskChannels),
 		"http", settings.httpAddr, "api", apiName(settings.apiURL))
 	err = b.Run(ctx)
@@ -227,14 +251,19 @@ func serveHTTP(addr string, b *bot.Bot, reg *prometheus.Registry, log *slog.Logg
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", b.ServeHealth)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return listenAndServe(addr, mux, "HTTP_ADDR", log)
+}
+
+// listenAndServe serves h on addr until the returned server is shut down.
+func listenAndServe(addr string, h http.Handler, setting string, log *slog.Logger) (*http.Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("HTTP_ADDR %s: %w", addr, err)
+		return nil, fmt.Errorf("%s %s: %w", setting, addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("health and metrics server stopped", "err", err)
+			log.Error("HTTP server stopped", "setting", setting, "err", err)
 		}
 	}()
 	return srv, nil

@@ -2,13 +2,19 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -32,12 +38,14 @@ func TestServeWithoutToken(t *testing.T) {
 
 func TestServeBadSettings(t *testing.T) {
 	env := map[string]string{"DISCORD_TOKEN": "x", "ASK_CHANNEL_IDS": "123,general", "RATE_LIMIT": "-1",
-		"SHARD_ID": "2", "SHARD_COUNT": "2", "HTTP_ADDR": "8080", "DISCORD_API_URL": "ftp://proxy"}
+		"SHARD_ID": "2", "SHARD_COUNT": "2", "HTTP_ADDR": "8080", "DISCORD_API_URL": "ftp://proxy",
+		"INTERACTIONS_ADDR": ":8081", "DISCORD_PUBLIC_KEY": "nothex", "REINDEX_MAX_FAILED": "150%", "WATCH_CORPUS": "sometimes"}
 	_, stderr, code := run(t, "", env, "", "serve")
 	if code != exitUsage {
 		t.Errorf("exit %d, want %d", code, exitUsage)
 	}
-	for _, want := range []string{"ASK_CHANNEL_IDS", "RATE_LIMIT", "SHARD_ID", "HTTP_ADDR", "DISCORD_API_URL"} {
+	for _, want := range []string{"ASK_CHANNEL_IDS", "RATE_LIMIT", "SHARD_ID", "HTTP_ADDR", "DISCORD_API_URL", "DISCORD_PUBLIC_KEY",
+		"REINDEX_MAX_FAILED", "WATCH_CORPUS"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr does not name %s:\n%s", want, stderr)
 		}
@@ -191,5 +199,51 @@ func TestServeProcess(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), token) {
 		t.Error("the token appears in the logs")
+	}
+}
+
+// TestServeHTTPInteractionsOnly runs the bot with no token, interactions
+// over HTTP only, and answers a signed PING and a signed /ask.
+func TestServeHTTPInteractionsOnly(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	addr := freeAddr(t)
+	env := map[string]string{"INTERACTIONS_ADDR": addr, "DISCORD_PUBLIC_KEY": hex.EncodeToString(pub), "HTTP_ADDR": "",
+		"DATA_DIR": t.TempDir()}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var stderr lockedBuffer
+	go func() {
+		done <- Run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, &stderr, func(k string) string { return env[k] })
+	}()
+	post := func(body string) (int, string) {
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		req, _ := http.NewRequest("POST", "http://"+addr+"/interactions", strings.NewReader(body))
+		req.Header.Set("X-Signature-Timestamp", ts)
+		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, []byte(ts+body))))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(data)
+	}
+	var code int
+	var body string
+	for start := time.Now(); time.Since(start) < 20*time.Second; time.Sleep(50 * time.Millisecond) {
+		if code, body = post(`{"id":"1","type":1,"application_id":"1","token":"t"}`); code == 200 {
+			break
+		}
+	}
+	if code != 200 || !strings.Contains(body, `"type":1`) {
+		t.Fatalf("PING: %d %s\n%s", code, body, stderr.String())
+	}
+	code, body = post(`{"id":"2","type":2,"application_id":"1","token":"t","member":{"user":{"id":"9"}},"data":{"id":"3","name":"ask","type":1,"options":[{"name":"question","type":3,"value":"What is BCI?"}]}}`)
+	if code != 200 || !strings.Contains(body, "Brain-computer") {
+		t.Errorf("/ask: %d %s", code, body)
+	}
+	cancel()
+	if c := <-done; c != 0 {
+		t.Errorf("exit %d\n%s", c, stderr.String())
 	}
 }
