@@ -683,15 +683,7 @@ func (ix *Index) textQuery(q corpus.Query, terms []corpus.Term, unknown []string
 	if ix.docCount >= commonMinDocs {
 		rare, common = splitCommon(q.Text, terms, ix.docCount*commonShare)
 	}
-	parts := matchText(rare, ix.retrievalFields(), unknown)
-	for _, e := range q.Entities {
-		for _, f := range []string{fieldSectors, fieldCompanies, fieldPolicies} {
-			m := bleve.NewMatchQuery(corpus.NormalizeName(e))
-			m.SetField(f)
-			m.SetBoost(ix.opts.Boosts.Entity)
-			parts = append(parts, m)
-		}
-	}
+	parts := append(matchText(rare, ix.retrievalFields(), unknown), ix.entityClauses(q.Entities)...)
 	if len(parts) == 0 {
 		return nil
 	}
@@ -708,6 +700,22 @@ func (ix *Index) textQuery(q corpus.Query, terms []corpus.Term, unknown []string
 		bq.AddShould(bleve.NewDisjunctionQuery(should...))
 	}
 	return bq
+}
+
+// entityClauses favour passages about the named entities: each name (or
+// alias, through the synonym collection) in the sector, company and policy
+// fields.
+func (ix *Index) entityClauses(names []string) []query.Query {
+	var out []query.Query
+	for _, e := range names {
+		for _, f := range []string{fieldSectors, fieldCompanies, fieldPolicies} {
+			m := bleve.NewMatchQuery(corpus.NormalizeName(e))
+			m.SetField(f)
+			m.SetBoost(ix.opts.Boosts.Entity)
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // strictMinHits is how many passages the strict query must find for its
@@ -738,15 +746,7 @@ func (ix *Index) strictQuery(q corpus.Query, terms []corpus.Term) query.Query {
 	}
 	// The other terms rank the candidates: one flat disjunction, cheaper to
 	// advance than the full query.
-	should := matchText(q.Text, ix.retrievalFields(), nil)
-	for _, e := range q.Entities {
-		for _, f := range []string{fieldSectors, fieldCompanies, fieldPolicies} {
-			m := bleve.NewMatchQuery(corpus.NormalizeName(e))
-			m.SetField(f)
-			m.SetBoost(ix.opts.Boosts.Entity)
-			should = append(should, m)
-		}
-	}
+	should := append(matchText(q.Text, ix.retrievalFields(), nil), ix.entityClauses(q.Entities)...)
 	bq.AddShould(bleve.NewDisjunctionQuery(should...))
 	return bq
 }
