@@ -88,6 +88,7 @@ type Bot struct {
 	connected atomic.Bool
 	readyOnce atomic.Bool
 	closing   atomic.Bool
+	workMu    sync.Mutex    // orders begin against shutdown
 	quit      chan struct{} // closed when shutdown begins
 	inflight  sync.WaitGroup
 	seen      *seenSet
@@ -170,7 +171,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("connect to Discord: %w", err)
 	}
 	<-ctx.Done()
+	// From here no work begins (begin checks closing under workMu), so
+	// waiting for the work in flight cannot race with a new Add.
+	b.workMu.Lock()
 	b.closing.Store(true)
+	b.workMu.Unlock()
 	close(b.quit)
 	done := make(chan struct{})
 	go func() { b.inflight.Wait(); close(done) }()
@@ -229,6 +234,8 @@ func (b *Bot) register() {
 
 // begin counts a piece of work in flight unless the bot is shutting down.
 func (b *Bot) begin() bool {
+	b.workMu.Lock()
+	defer b.workMu.Unlock()
 	if b.closing.Load() {
 		return false
 	}
