@@ -509,6 +509,3 @@ func typeFits(t Type, text string) bool {
 	}
 	return true
 }
-
-// entityNames lists an entity's names for display.
-func entityNames(e *corpus.Entity) []string { return slices.Clone(e.Names()) }

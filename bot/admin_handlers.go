@@ -151,14 +151,14 @@ func (b *Bot) ingest(ctx context.Context, req *Request) (*Response, error) {
 	}
 	data, err := b.download(ctx, att.URL)
 	if err != nil {
-		return refuse(Escape(err.Error()))
+		return refuse(Escape(err.Error()) + ".")
 	}
 	job, err := b.cfg.Admin.Ingest(name, data, req.Bool("replace"), "user "+req.UserID)
 	if err != nil {
 		if errors.Is(err, ErrNoCorpusDir) || errors.Is(err, ErrExists) {
 			return refuse(err.Error() + ".")
 		}
-		return refuse(Escape(err.Error()))
+		return refuse(Escape(err.Error()) + ".")
 	}
 	return b.followJob(job, fmt.Sprintf("Added **%s**; reindexing.", Escape(name))), nil
 }
@@ -167,22 +167,22 @@ func (b *Bot) ingest(ctx context.Context, req *Request) (*Response, error) {
 func (b *Bot) download(ctx context.Context, url string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
-		return nil, errors.New("the attachment's link is not usable.")
+		return nil, errors.New("the attachment's link is not usable")
 	}
 	resp, err := b.cfg.HTTPClient.Do(req)
 	if err != nil {
-		return nil, errors.New("the attachment could not be downloaded.")
+		return nil, errors.New("the attachment could not be downloaded")
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("the attachment could not be downloaded (HTTP %d).", resp.StatusCode)
+		return nil, fmt.Errorf("the attachment could not be downloaded (HTTP %d)", resp.StatusCode)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, b.cfg.MaxIngestBytes+1))
 	if err != nil {
-		return nil, errors.New("the attachment could not be downloaded.")
+		return nil, errors.New("the attachment could not be downloaded")
 	}
 	if int64(len(data)) > b.cfg.MaxIngestBytes {
-		return nil, fmt.Errorf("the file is over the %d byte limit.", b.cfg.MaxIngestBytes)
+		return nil, fmt.Errorf("the file is over the %d byte limit", b.cfg.MaxIngestBytes)
 	}
 	return data, nil
 }

@@ -60,18 +60,18 @@ func Commands(withAdmin bool) []*discordgo.ApplicationCommand {
 		return cmds
 	}
 	adminOnly := ptr(int64(discordgo.PermissionManageGuild))
-	noDM := ptr(false)
+	guildOnly := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
 	return append(cmds,
 		&discordgo.ApplicationCommand{Name: cmdReindex, Description: "Rebuild the index from the corpus (admins)",
-			DefaultMemberPermissions: adminOnly, DMPermission: noDM},
+			DefaultMemberPermissions: adminOnly, Contexts: guildOnly},
 		&discordgo.ApplicationCommand{Name: cmdIngest, Description: "Add a document to the corpus and reindex (admins)",
-			DefaultMemberPermissions: adminOnly, DMPermission: noDM,
+			DefaultMemberPermissions: adminOnly, Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "A .md, .txt, .html or FAQ .yaml file", Required: true},
 				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "replace", Description: "Overwrite a document of the same name"},
 			}},
 		&discordgo.ApplicationCommand{Name: cmdForget, Description: "Remove an ingested document and reindex (admins)",
-			DefaultMemberPermissions: adminOnly, DMPermission: noDM,
+			DefaultMemberPermissions: adminOnly, Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{str("document", "The ingested document", true, true)}},
 	)
 }

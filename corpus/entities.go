@@ -148,17 +148,6 @@ func runeLen(s string, i int) int {
 	return n
 }
 
-func isWordByte(text string, i int) bool {
-	if i < 0 || i >= len(text) {
-		return false
-	}
-	r, _ := utf8.DecodeRuneInString(text[i:])
-	if r == utf8.RuneError {
-		r, _ = utf8.DecodeLastRuneInString(text[:i+1])
-	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
-}
-
 // NormalizeName lowercases s, turns hyphens, dashes and punctuation between
 // words into single spaces and straightens quotes, so that "Brain-Computer
 // Interface" and "brain computer interface" compare equal.

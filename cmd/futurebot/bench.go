@@ -202,7 +202,6 @@ func opticksText() (string, error) {
 	if g := os.Getenv("GOROOT"); g != "" {
 		roots = append(roots, g)
 	}
-	roots = append(roots, runtime.GOROOT())
 	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
 		roots = append(roots, strings.TrimSpace(string(out)))
 	}
