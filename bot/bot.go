@@ -202,8 +202,13 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 	if r.User != nil {
 		b.selfID.Store(r.User.ID)
 	}
-	if r.Application != nil {
+	switch {
+	case r.Application != nil && r.Application.ID != "":
 		b.appID.Store(r.Application.ID)
+	case r.User != nil:
+		// A bot's application ID is its user ID.
+		b.log.Info("READY carried no application; using the bot's user ID as the application ID")
+		b.appID.Store(r.User.ID)
 	}
 	if b.readyOnce.Swap(true) {
 		b.metrics.reconnects.Inc()
@@ -412,7 +417,8 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	if m.Author.Bot || m.WebhookID != "" || m.Author.ID == self || self == "" {
 		return
 	}
-	mentioned := slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u != nil && u.ID == self })
+	mentioned := slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u != nil && u.ID == self }) ||
+		strings.Contains(m.Content, "<@"+self+">") || strings.Contains(m.Content, "<@!"+self+">")
 	question := strings.TrimSpace(mentionRe.ReplaceAllStringFunc(m.Content, func(tok string) string {
 		if strings.Contains(tok, self) {
 			return ""

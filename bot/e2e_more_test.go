@@ -3,11 +3,14 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"futurebot/answers"
 	"futurebot/bot"
@@ -489,5 +492,43 @@ func TestLongQuestionIsTrimmed(t *testing.T) {
 	}
 	if !strings.Contains(embedText(data), "Manycore") {
 		t.Errorf("long question not answered: %s", embedText(data))
+	}
+}
+
+// TestOtherDiscordShapes: a READY without an application object, and a
+// mention that only shows in the content (no mentions array).
+func TestOtherDiscordShapes(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	fake.NoApplicationInReady = true
+	client, _ := bot.NewHTTPClient(fake.URL())
+	e, info := sharedEngine(t)
+	logs := &syncBuffer{}
+	b, err := bot.New(bot.Config{Token: "shape-token", HTTPClient: client}, e, func() bot.IndexInfo { return info },
+		slog.New(slog.NewTextHandler(logs, nil)), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	select {
+	case <-b.Registered():
+	case <-time.After(wait):
+		t.Fatalf("commands not registered without an application in READY:\n%s", logs.String())
+	}
+	r := fake.WaitRequest(t, wait, "global registration", func(r discordtest.Request) bool { return r.Method == "PUT" })
+	if r.Path != "/applications/"+fake.BotID+"/commands" {
+		t.Errorf("registered at %s, want the bot user's ID as the application", r.Path)
+	}
+	fake.Wait(wait, func() bool { _, _, hb := fake.Counts(); return hb > 0 })
+	fake.Dispatch(t, "MESSAGE_CREATE", discordtest.MessageCreate("640000000000000001", "300000000000000002", "400000000000000001",
+		"<@!"+fake.BotID+"> what is BCI?"))
+	m := fake.WaitRequest(t, wait, "reply to a content-only mention", func(r discordtest.Request) bool {
+		return r.Method == "POST" && r.Path == "/channels/300000000000000002/messages"
+	})
+	if !strings.Contains(string(m.Body), "Brain-computer") {
+		t.Errorf("reply: %s", m.Body)
 	}
 }

@@ -49,6 +49,8 @@ type Fake struct {
 	faults     []fault
 	nextID     int
 	files      map[string][]byte
+	// NoApplicationInReady leaves the application object out of READY.
+	NoApplicationInReady bool
 }
 
 type fault struct {
@@ -312,12 +314,18 @@ func (f *Fake) gateway(w http.ResponseWriter, r *http.Request) {
 			f.identify = fr.D
 			f.notify()
 			f.mu.Unlock()
-			f.send(c, 0, "READY", map[string]any{
+			ready := map[string]any{
 				"v": 9, "session_id": "fake-session", "resume_gateway_url": "ws://" + r.Host + "/gateway",
 				"user":        map[string]any{"id": f.BotID, "username": "futurebot", "bot": true, "discriminator": "0"},
 				"application": map[string]any{"id": f.AppID, "flags": 0},
 				"guilds":      []any{},
-			})
+			}
+			f.mu.Lock()
+			if f.NoApplicationInReady {
+				delete(ready, "application")
+			}
+			f.mu.Unlock()
+			f.send(c, 0, "READY", ready)
 		case 6:
 			f.mu.Lock()
 			f.resumes++
