@@ -740,14 +740,21 @@ func (ix *Index) strictQuery(q corpus.Query, terms []corpus.Term) query.Query {
 		return nil
 	}
 	slices.SortFunc(known, func(a, b corpus.Term) int { return a.DocFreq - b.DocFreq })
+	required := max(len(known)-1, 2)
 	bq := bleve.NewBooleanQuery()
-	for _, t := range known[:max(len(known)-1, 2)] {
+	for _, t := range known[:required] {
 		bq.AddMust(bleve.NewDisjunctionQuery(matchText(q.Text[t.Start:t.End], ix.retrievalFields(), nil)...))
 	}
-	// The other terms rank the candidates: one flat disjunction, cheaper to
-	// advance than the full query.
-	should := append(matchText(q.Text, ix.retrievalFields(), nil), ix.entityClauses(q.Entities)...)
-	bq.AddShould(bleve.NewDisjunctionQuery(should...))
+	// The required terms score already; the rest only add to the passages
+	// they find.
+	var should []query.Query
+	for _, t := range known[required:] {
+		should = append(should, matchText(q.Text[t.Start:t.End], ix.retrievalFields(), nil)...)
+	}
+	should = append(should, ix.entityClauses(q.Entities)...)
+	if len(should) > 0 {
+		bq.AddShould(bleve.NewDisjunctionQuery(should...))
+	}
 	return bq
 }
 
