@@ -58,7 +58,7 @@ func (*benchCommand) Run(ctx context.Context, m *Main, args []string) error {
 	var passages, questions *int
 	var asJSON *bool
 	var dir, cpuprofile *string
-	c, _, err := m.setup("bench", false, args, func(fs *flag.FlagSet) {
+	_, _, err := m.setup("bench", false, args, func(fs *flag.FlagSet) {
 		passages = fs.Int("passages", 10000, "passages to build from real text")
 		questions = fs.Int("questions", 500, "questions to ask of each system")
 		asJSON = fs.Bool("json", false, "print one JSON object")
@@ -68,7 +68,6 @@ func (*benchCommand) Run(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	_ = c
 	if *passages < 100 || *questions < 10 {
 		return fmt.Errorf("%w: --passages at least 100, --questions at least 10", errUsage)
 	}
