@@ -145,6 +145,9 @@ type candidate struct {
 	span     corpus.Span // in hit.Text
 	score    float64
 	coverage float64
+	// quoted is the coverage by the quoted run alone, without credit from
+	// the title, heading or FAQ question around it.
+	quoted float64
 }
 
 func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
@@ -192,13 +195,19 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 // citations numbers the answer's passage and up to two more that support
 // it, at most two from one document.
 func citations(cands []candidate, bestScore float64) []Citation {
-	var out []Citation
-	perDoc := map[string]int{}
-	for _, c := range cands {
-		if len(out) == 3 {
-			break
+	out := []Citation{citationFor(cands[0].hit, cands[0].span, 1)}
+	perDoc := map[string]int{cands[0].hit.DocID: 1}
+	// Supporting sources: among the close runners-up, those whose quote
+	// itself says most of what was asked come first.
+	var support []candidate
+	for _, c := range cands[1:] {
+		if c.score >= bestScore*0.6 {
+			support = append(support, c)
 		}
-		if len(out) > 0 && c.score < bestScore*0.6 {
+	}
+	sort.SliceStable(support, func(i, j int) bool { return support[i].quoted > support[j].quoted })
+	for _, c := range support {
+		if len(out) == 3 {
 			break
 		}
 		if perDoc[c.hit.DocID] == 2 {
@@ -355,28 +364,30 @@ func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w we
 		sents[i] = f
 	}
 
-	scoreRun := func(run []sentenceFacts) (float64, float64) {
+	scoreRun := func(run []sentenceFacts) (float64, float64, float64) {
 		span := corpus.Span{Start: run[0].Start, End: run[len(run)-1].End}
-		var got float64
+		var got, inRun float64
 		for t, wt := range w.term {
-			c := outside[t]
+			q := 0.0
 			for _, f := range run {
-				c = max(c, f.covered[t])
+				q = max(q, f.covered[t])
 			}
+			c := max(q, outside[t])
 			if ent := w.entity[t]; ent != nil {
 				named := slices.ContainsFunc(run, func(f sentenceFacts) bool { return f.mentioned[ent] })
 				switch {
 				case named:
-					c = 1
+					c, q = 1, 1
 				case inContext[ent]:
 					c = max(c, 0.6)
 				}
 			}
 			got += wt * c
+			inRun += wt * q
 		}
-		cov := 0.0
+		cov, quoted := 0.0, 0.0
 		if w.total > 0 {
-			cov = got / w.total
+			cov, quoted = got/w.total, inRun/w.total
 		}
 		text := h.Text[span.Start:span.End]
 		score := cov + faqBonus
@@ -400,7 +411,7 @@ func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w we
 		} else if n < 6 {
 			score -= 0.1 // "Yes." or "Two years." says little without the next sentence
 		}
-		return score, cov
+		return score, cov, quoted
 	}
 
 	best := candidate{hit: h, rank: rank, score: math.Inf(-1)}
@@ -413,7 +424,7 @@ func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w we
 			if j > i && span.End-span.Start > e.opts.MaxAnswerBytes {
 				break
 			}
-			score, cov := scoreRun(sents[i : j+1])
+			score, cov, quoted := scoreRun(sents[i : j+1])
 			// A longer run must earn its length; a sentence that leans on the
 			// one before ("It", "They") needs it; an FAQ answer reads best whole.
 			if h.Kind == corpus.KindFAQ && i == 0 && j == len(sents)-1 {
@@ -425,7 +436,7 @@ func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w we
 				score -= 0.05
 			}
 			if score > best.score {
-				best.span, best.score, best.coverage = span, score, cov
+				best.span, best.score, best.coverage, best.quoted = span, score, cov, quoted
 			}
 		}
 	}
