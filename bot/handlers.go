@@ -327,7 +327,7 @@ func parsePageID(id string) (page int, version, hash string, ok bool) {
 
 func (b *Bot) searchMessage(ctx context.Context, st searchState, page int, note string) (*Message, error) {
 	res, err := b.engine.Search(ctx, corpus.Query{Text: st.Query, Sector: st.Sector, Company: st.Company, Policy: st.Policy,
-		From: page * searchPageSize, Limit: searchPageSize, Locate: searchPageSize})
+		From: page * searchPageSize, Limit: searchPageSize, Locate: searchPageSize, Browse: true})
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,9 @@ type Query struct {
 	From, Limit int
 	// Locate is how many of the top hits carry matched-term locations.
 	Locate int
+	// Browse asks for one ranking of every match, the same on every page,
+	// with no shortcut that looks at the likeliest passages first.
+	Browse bool
 }
 
 // Match is one place where a query term matched a passage.

@@ -513,7 +513,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 	// In a large index, first look only at the passages holding nearly all
 	// the terms together: a cheap intersection that usually holds the
 	// answer. Too few passages there, and the full query runs.
-	if strict := ix.strictQuery(q, res.Terms); strict != nil && q.From == 0 {
+	if strict := ix.strictQuery(q, res.Terms); strict != nil && !q.Browse {
 		if sr, err = run(strict); err != nil {
 			return res, fmt.Errorf("search: %w", err)
 		}

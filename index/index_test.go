@@ -318,3 +318,33 @@ func TestShardedIndex(t *testing.T) {
 	defer ix.Close()
 	check(ix)
 }
+
+// TestBrowseRanksConsistently: in a large index, pages of a browsing search
+// come from one ranking, so they neither repeat nor skip passages.
+func TestBrowseRanksConsistently(t *testing.T) {
+	c := syntheticCorpus(t, 300, 10)
+	ix, err := Build(context.Background(), filepath.Join(t.TempDir(), "ix"), c, "fp", nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	q := corpus.Query{Text: "humanoid robots companies Morgan Stanley", Limit: 10, Browse: true}
+	all, _ := ix.Search(context.Background(), corpus.Query{Text: q.Text, Limit: 30, Browse: true})
+	var paged []string
+	for page := range 3 {
+		q.From = page * 10
+		res, _ := ix.Search(context.Background(), q)
+		paged = append(paged, docIDsOf(res)...)
+	}
+	if want := docIDsOf(all); !slices.Equal(paged, want) {
+		t.Errorf("three pages of ten differ from the first thirty:\n got %v\nwant %v", paged, want)
+	}
+}
+
+func docIDsOf(res corpus.Results) []string {
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
