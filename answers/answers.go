@@ -253,6 +253,9 @@ func suggestions(hits []corpus.Hit, n int) []Suggestion {
 // entity's name (such a name is covered when a sentence names the entity in
 // any of its forms).
 type weights struct {
+	// order lists the terms as the question has them: sums over terms run
+	// in this order, so equal questions score exactly equal every time.
+	order  []string
 	term   map[string]float64
 	entity map[string]*corpus.Entity // term -> entity whose name it belongs to
 	total  float64
@@ -278,6 +281,9 @@ func newWeights(q *Question, terms []corpus.Term) weights {
 			// ("phrase", "heavily"); an unknown name ("Messi") is a sign
 			// the question is about something the sources do not cover.
 			wt *= 0.5
+		}
+		if _, seen := w.term[t.Text]; !seen {
+			w.order = append(w.order, t.Text)
 		}
 		w.term[t.Text] = wt
 		w.total += wt
@@ -367,7 +373,8 @@ func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w we
 	scoreRun := func(run []sentenceFacts) (float64, float64, float64) {
 		span := corpus.Span{Start: run[0].Start, End: run[len(run)-1].End}
 		var got, inRun float64
-		for t, wt := range w.term {
+		for _, t := range w.order {
+			wt := w.term[t]
 			q := 0.0
 			for _, f := range run {
 				q = max(q, f.covered[t])
