@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"futurebot/answers"
 	"futurebot/bot"
 	"futurebot/index"
 )
@@ -153,6 +154,15 @@ func TestQuestionsDuringReindex(t *testing.T) {
 	if dirs, _ := filepath.Glob(filepath.Join(s.store.Dir(), "v-*")); len(dirs) != 1 {
 		t.Errorf("index versions left on disk: %v", dirs)
 	}
+}
+
+// askWithVersion answers and says which index version answered, under the
+// same lock as the live service's own methods.
+func (l *live) askWithVersion(ctx context.Context, q string) (answers.Answer, index.Meta, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	a, err := l.eng.Ask(ctx, q)
+	return a, l.ix.Meta(), err
 }
 
 func isDone(j bot.ReindexJob) bool {

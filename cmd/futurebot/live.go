@@ -59,14 +59,6 @@ func (l *live) Ask(ctx context.Context, q string) (answers.Answer, error) {
 	return l.eng.Ask(ctx, q)
 }
 
-// askWithVersion answers and says which index version answered.
-func (l *live) askWithVersion(ctx context.Context, q string) (answers.Answer, index.Meta, error) {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	a, err := l.eng.Ask(ctx, q)
-	return a, l.ix.Meta(), err
-}
-
 func (l *live) Lookup(ctx context.Context, kind corpus.EntityKind, name string) (answers.Card, error) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()

@@ -21,7 +21,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"futurebot/bot"
-	"futurebot/corpus"
 	"futurebot/index"
 )
 
@@ -149,11 +148,8 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 	store.MaxFailed = settings.maxFailed
 	// Serve the index on disk at once, even when the corpus changed since:
 	// the rebuild then runs in the background and swaps in when it is good.
-	stale := false
 	ix, err := store.Current()
 	if err == nil && ix.Meta().Format == index.Format {
-		fp, ferr := corpus.Fingerprint(c.corpusFS())
-		stale = ferr != nil || fp != ix.Meta().Fingerprint
 		store.RemoveOthers(ix) // builds a crash interrupted
 	} else {
 		if err == nil {
@@ -169,9 +165,9 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	adm := newAdmin(l, store, c, log, reg)
 	settings.cfg.Admin = adm
-	if stale {
+	// The job fingerprints the corpus itself and starts only if it changed.
+	if _, started := adm.start("start-up", true); started {
 		log.Info("the corpus changed since the index was built; serving the previous index while it is rebuilt")
-		adm.Reindex("start-up")
 	}
 	b, err := bot.New(settings.cfg, l, l.info, log, reg)
 	if err != nil {

@@ -247,3 +247,33 @@ func TestServeHTTPInteractionsOnly(t *testing.T) {
 		t.Errorf("exit %d\n%s", c, stderr.String())
 	}
 }
+
+// TestServeRebuildsChangedCorpusInBackground: with an index on disk and a
+// corpus changed since, serve starts on the old index at once and rebuilds.
+func TestServeRebuildsChangedCorpusInBackground(t *testing.T) {
+	dir := t.TempDir()
+	c := writeCorpus(t, map[string]string{"a.md": "# A\n\nSeaweed farms grew by a third.\n"})
+	if _, stderr, code := run(t, dir, nil, "", "reindex", "--corpus", c, "--data", "d"); code != 0 {
+		t.Fatalf("reindex: %s", stderr)
+	}
+	os.WriteFile(filepath.Join(c, "b.md"), []byte("# B\n\nKelp forests store carbon.\n"), 0o644)
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	env := map[string]string{"INTERACTIONS_ADDR": freeAddr(t), "DISCORD_PUBLIC_KEY": hex.EncodeToString(pub), "HTTP_ADDR": "",
+		"DATA_DIR": filepath.Join(dir, "d"), "CORPUS_DIR": c}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var stderr lockedBuffer
+	go func() {
+		done <- Run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, &stderr, func(k string) string { return env[k] })
+	}()
+	for start := time.Now(); time.Since(start) < 20*time.Second && !strings.Contains(stderr.String(), "index built"); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	logs := stderr.String()
+	if !strings.Contains(logs, "serving the previous index while it is rebuilt") || !strings.Contains(logs, "index built") ||
+		!strings.Contains(logs, "added=1") {
+		t.Errorf("start-up with a changed corpus:\n%s", logs)
+	}
+}
