@@ -117,16 +117,6 @@ func TestMentionGetsReply(t *testing.T) {
 	}
 }
 
-func countMessages(h *harness, channel string) int {
-	n := 0
-	for _, r := range h.fake.Requests() {
-		if r.Method == "POST" && r.Path == "/channels/"+channel+"/messages" {
-			n++
-		}
-	}
-	return n
-}
-
 func TestAskChannelAndIgnoredMessages(t *testing.T) {
 	h := start(t, func(c *bot.Config) { c.AskChannels = []string{"300000000000000009"} }, nil)
 	ch := "300000000000000009"
@@ -148,13 +138,13 @@ func TestAskChannelAndIgnoredMessages(t *testing.T) {
 		return r.Method == "POST" && r.Path == "/channels/"+ch+"/messages" && strings.Contains(string(r.Body), "Game Science")
 	})
 	time.Sleep(500 * time.Millisecond)
-	if n := countMessages(h, ch); n != 1 {
+	if n := countPrefix(h, "POST", "/channels/"+ch+"/messages"); n != 1 {
 		t.Errorf("%d messages sent to the ask-channel, want exactly 1", n)
 	}
 	// The same question in another channel without a mention: ignored.
 	h.fake.Dispatch(t, "MESSAGE_CREATE", discordtest.MessageCreate("930000000000000006", "300000000000000002", "400000000000000001", "Who are the Six Little Dragons?"))
 	time.Sleep(300 * time.Millisecond)
-	if n := countMessages(h, "300000000000000002"); n != 0 {
+	if n := countPrefix(h, "POST", "/channels/300000000000000002/messages"); n != 0 {
 		t.Errorf("answered a question outside ask-channels without a mention")
 	}
 }
@@ -363,22 +353,8 @@ func TestRateLimitedReplyIsRetried(t *testing.T) {
 	h.fake.FailNext("POST", "/interactions/990000000000000301/", 429)
 	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("990000000000000301", 2, "400000000000000001",
 		discordtest.Command("ask", discordtest.Option("question", "What is BCI?", false)), nil))
-	h.fake.Wait(wait, func() bool {
-		n := 0
-		for _, r := range h.fake.Requests() {
-			if strings.HasPrefix(r.Path, "/interactions/990000000000000301/") {
-				n++
-			}
-		}
-		return n >= 2
-	})
-	n := 0
-	for _, r := range h.fake.Requests() {
-		if strings.HasPrefix(r.Path, "/interactions/990000000000000301/") {
-			n++
-		}
-	}
-	if n != 2 {
+	h.fake.Wait(wait, func() bool { return countPrefix(h, "POST", "/interactions/990000000000000301/") >= 2 })
+	if n := countPrefix(h, "POST", "/interactions/990000000000000301/"); n != 2 {
 		t.Errorf("%d reply attempts, want the 429 then one retry", n)
 	}
 }

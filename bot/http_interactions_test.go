@@ -46,24 +46,31 @@ func (s signer) post(t *testing.T, url string, body []byte, ts time.Time, mutate
 	return resp.StatusCode, out
 }
 
-// TestHTTPInteractions drives the HTTP interactions endpoint with real
-// Ed25519 keys and a bot that has no token (HTTP only).
-func TestHTTPInteractions(t *testing.T) {
-	t.Parallel()
+// startHTTPBot serves the HTTP interactions endpoint of a bot with no token
+// (edits go to a fake Discord) whose answers take at least delay. It returns
+// a signer holding the application's key pair, the fake and the endpoint.
+func startHTTPBot(t *testing.T, deferAfter, delay time.Duration) (signer, *discordtest.Fake, string) {
+	t.Helper()
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	sg := signer{pub, priv}
 	fake := discordtest.New(t)
 	client, _ := bot.NewHTTPClient(fake.URL())
 	e, info := sharedEngine(t)
-	logs := &syncBuffer{}
-	b, err := bot.New(bot.Config{HTTPOnly: true, HTTPClient: client, DeferAfter: 1500 * time.Millisecond},
-		&slowEngine{Engine: e}, func() bot.IndexInfo { return info }, slog.New(slog.NewTextHandler(logs, nil)), prometheus.NewRegistry())
+	b, err := bot.New(bot.Config{HTTPOnly: true, HTTPClient: client, DeferAfter: deferAfter},
+		&slowEngine{Engine: e, delay: delay}, func() bot.IndexInfo { return info },
+		slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(b.InteractionsHandler(pub))
-	defer srv.Close()
-	url := srv.URL + "/interactions"
+	t.Cleanup(srv.Close)
+	return signer{pub, priv}, fake, srv.URL + "/interactions"
+}
+
+// TestHTTPInteractions drives the HTTP interactions endpoint with real
+// Ed25519 keys and a bot that has no token (HTTP only).
+func TestHTTPInteractions(t *testing.T) {
+	t.Parallel()
+	sg, fake, url := startHTTPBot(t, 1500*time.Millisecond, 0)
 	now := time.Now()
 
 	code, out := sg.post(t, url, []byte(`{"id":"1","type":1,"application_id":"100000000000000001","token":"t"}`), now, nil)
@@ -124,22 +131,10 @@ func TestHTTPInteractions(t *testing.T) {
 // response and delivered by editing the original through the REST API.
 func TestHTTPInteractionDeferred(t *testing.T) {
 	t.Parallel()
-	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	sg := signer{pub, priv}
-	fake := discordtest.New(t)
-	client, _ := bot.NewHTTPClient(fake.URL())
-	e, info := sharedEngine(t)
-	b, err := bot.New(bot.Config{HTTPOnly: true, HTTPClient: client, DeferAfter: 100 * time.Millisecond},
-		&slowEngine{Engine: e, delay: 500 * time.Millisecond}, func() bot.IndexInfo { return info },
-		slog.New(slog.DiscardHandler), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(b.InteractionsHandler(pub))
-	defer srv.Close()
+	sg, fake, url := startHTTPBot(t, 100*time.Millisecond, 500*time.Millisecond)
 	data, _ := json.Marshal(fake.Interaction("510000000000000001", 2, "400000000000000001",
 		discordtest.Command("ask", discordtest.Option("question", "What is BCI?", false)), nil))
-	code, out := sg.post(t, srv.URL+"/interactions", data, time.Now(), nil)
+	code, out := sg.post(t, url, data, time.Now(), nil)
 	if code != 200 || out["type"] != float64(5) {
 		t.Fatalf("slow answer: %d %v, want a deferral (type 5)", code, out)
 	}

@@ -108,13 +108,7 @@ func TestGatewayDropMidAnswer(t *testing.T) {
 		t.Errorf("answer lost across the drop: %v", data)
 	}
 	time.Sleep(300 * time.Millisecond)
-	n := 0
-	for _, r := range h.fake.Requests() {
-		if strings.HasPrefix(r.Path, "/interactions/890000000000000001/") {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := countPrefix(h, "POST", "/interactions/890000000000000001/"); n != 1 {
 		t.Errorf("%d replies to one question across the drop, want 1", n)
 	}
 }
