@@ -119,6 +119,8 @@ type Corpus struct {
 	Entities  []Entity
 	// Files is the number of corpus files read (including broken ones).
 	Files int
+	// Fingerprint identifies the files as they were read (see Fingerprint).
+	Fingerprint string
 }
 
 // Problem is one thing wrong with one corpus file.

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io/fs"
 	"path"
 	"sort"
@@ -76,6 +77,8 @@ func Files(fsys fs.FS) ([]string, error) {
 
 // Fingerprint hashes the names and contents of every corpus file, so an index
 // built from the same corpus can be reused.
+// A file that cannot be read (or is over MaxFileSize) counts by its name and
+// error, the same way here and in Load, so the two always agree.
 func Fingerprint(fsys fs.FS) (string, error) {
 	names, err := Files(fsys)
 	if err != nil {
@@ -83,15 +86,23 @@ func Fingerprint(fsys fs.FS) (string, error) {
 	}
 	h := sha256.New()
 	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return "", fmt.Errorf("fingerprint %s: %w", name, err)
-		}
-		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
-		h.Write(data)
+		data, err := readLimited(fsys, name)
+		foldFile(h, name, data, err)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:16], nil
+	return sum16(h), nil
 }
+
+// foldFile adds one corpus file to a fingerprint.
+func foldFile(h hash.Hash, name string, data []byte, err error) {
+	if err != nil {
+		fmt.Fprintf(h, "%s\x00error\x00%v\x00", name, err)
+		return
+	}
+	fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
+	h.Write(data)
+}
+
+func sum16(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil))[:16] }
 
 // Load reads every corpus file under fsys. A file that cannot be read or
 // parsed is reported as a Problem and skipped; the others still load. When
@@ -107,12 +118,15 @@ func LoadProgress(fsys fs.FS, progress func(read, total int)) (*Corpus, []Proble
 		return c, []Problem{{File: ".", Err: err}}
 	}
 	var problems []Problem
+	h := sha256.New()
+	defer func() { c.Fingerprint = sum16(h) }()
 	for i, name := range names {
 		if progress != nil && i > 0 {
 			progress(i, len(names))
 		}
 		c.Files++
 		data, err := readLimited(fsys, name)
+		foldFile(h, name, data, err)
 		if err != nil {
 			problems = append(problems, Problem{File: name, Err: err})
 			continue

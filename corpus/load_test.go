@@ -294,3 +294,18 @@ func TestFingerprint(t *testing.T) {
 		t.Errorf("fingerprints: same corpus %q vs %q, changed corpus %q", fa, fa2, fb)
 	}
 }
+
+// TestFingerprintMatchesLoad: the fingerprint Load records for what it read
+// is the one Fingerprint computes, even with an unreadable, oversized file.
+func TestFingerprintMatchesLoad(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.md":   {Data: []byte("# A\n\nText.")},
+		"big.md": {Data: make([]byte, MaxFileSize+1)},
+		"f.yaml": {Data: []byte("entries: [")},
+	}
+	c, _ := Load(fsys)
+	fp, err := Fingerprint(fsys)
+	if err != nil || c.Fingerprint != fp || fp == "" {
+		t.Errorf("Load recorded %q, Fingerprint gives %q (%v)", c.Fingerprint, fp, err)
+	}
+}

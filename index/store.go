@@ -88,7 +88,7 @@ func (s *Store) OpenOrBuild(ctx context.Context, fsys fs.FS) (*Index, Report, er
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		s.log.Warn("index on disk is unusable; rebuilding from the corpus", "dir", s.dir, "err", err)
 	}
-	next, sum, err := s.Build(ctx, fsys, fp, nil)
+	next, sum, err := s.Build(ctx, fsys, nil)
 	rep.Problems = sum.Problems
 	if err != nil {
 		if cur == nil {
@@ -161,7 +161,7 @@ var ErrTooManyFailed = errors.New("too many corpus files failed to load")
 // still be serving it: see RemoveOthers). The previous index stays current
 // when the build fails, yields no documents, or more than MaxFailed of the
 // files failed. The summary holds the problems and, on success, what changed.
-func (s *Store) Build(ctx context.Context, fsys fs.FS, fingerprint string, progress func(Progress)) (*Index, Summary, error) {
+func (s *Store) Build(ctx context.Context, fsys fs.FS, progress func(Progress)) (*Index, Summary, error) {
 	start := time.Now()
 	report := func(p Progress) {
 		if progress != nil {
@@ -192,7 +192,7 @@ func (s *Store) Build(ctx context.Context, fsys fs.FS, fingerprint string, progr
 	if err != nil {
 		return nil, sum, fmt.Errorf("create index directory: %w", err)
 	}
-	ix, err := BuildProgress(ctx, dir, c, fingerprint, problems, s.opts, func(docs, passages int) {
+	ix, err := BuildProgress(ctx, dir, c, c.Fingerprint, problems, s.opts, func(docs, passages int) {
 		report(Progress{Stage: "indexing", FilesRead: c.Files, Files: c.Files, DocsIndexed: docs, Docs: len(c.Documents), PassagesIndexed: passages})
 	})
 	if err != nil {

@@ -97,14 +97,15 @@ func (a *admin) start(by string, ifChanged bool) (*job, bool) {
 	if a.running != nil {
 		return a.running, false
 	}
-	fp, err := corpus.Fingerprint(a.corpus())
-	if err == nil && ifChanged && fp == a.live.current().Meta().Fingerprint {
-		return nil, false
+	if ifChanged {
+		if fp, err := corpus.Fingerprint(a.corpus()); err == nil && fp == a.live.current().Meta().Fingerprint {
+			return nil, false
+		}
 	}
 	j := &job{done: make(chan struct{}), status: bot.ReindexStatus{By: by, Started: time.Now(), Stage: "reading"}}
 	a.running = j
 	a.log.Info("reindex started", "by", by)
-	go a.run(j, fp, err)
+	go a.run(j)
 	return j, true
 }
 
@@ -120,7 +121,7 @@ func (a *admin) startFresh(by string) *job {
 	}
 }
 
-func (a *admin) run(j *job, fp string, fpErr error) {
+func (a *admin) run(j *job) {
 	defer func() {
 		a.mu.Lock()
 		a.running = nil
@@ -135,11 +136,7 @@ func (a *admin) run(j *job, fp string, fpErr error) {
 		})
 		a.log.Error("reindex failed; the previous index keeps serving", "err", err, "problems", len(sum.Problems))
 	}
-	if fpErr != nil {
-		fail(fpErr, index.Summary{})
-		return
-	}
-	ix, sum, err := a.store.Build(context.Background(), a.corpus(), fp, func(p index.Progress) {
+	ix, sum, err := a.store.Build(context.Background(), a.corpus(), func(p index.Progress) {
 		j.update(func(s *bot.ReindexStatus) {
 			s.Stage, s.FilesRead, s.Files, s.Docs, s.DocsTotal, s.Passages = p.Stage, p.FilesRead, p.Files, p.DocsIndexed, p.Docs, p.PassagesIndexed
 			s.Percent = p.Percent()

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"futurebot/corpus"
 	"futurebot/index"
 )
 
@@ -28,11 +27,7 @@ func (*reindexCommand) Run(ctx context.Context, m *Main, args []string) error {
 		return fmt.Errorf("%w: a running futurebot holds the index in %s; reindex from inside it instead (/reindex in Discord, or kill -HUP <its pid>)", err, c.DataDir)
 	}
 	start := time.Now()
-	fp, err := corpus.Fingerprint(c.corpusFS())
-	if err != nil {
-		return err
-	}
-	ix, sum, err := store.Build(ctx, c.corpusFS(), fp, nil)
+	ix, sum, err := store.Build(ctx, c.corpusFS(), nil)
 	problems := sum.Problems
 	for _, p := range problems {
 		fmt.Fprintln(m.Stderr, p.Error())
