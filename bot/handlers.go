@@ -270,7 +270,8 @@ func (s searchState) hash() string {
 
 const searchAuthorPrefix = "🔎 "
 
-// footer keeps the filters in the message so a button can rebuild the search.
+// footer keeps the filters in the message, as key=value parts, so a button
+// can rebuild the search.
 func (s searchState) footer() string {
 	var parts []string
 	for _, f := range []struct{ k, v string }{{"sector", s.Sector}, {"company", s.Company}, {"policy", s.Policy}} {
@@ -289,8 +290,7 @@ func searchStateOf(m *discordgo.Message) (searchState, bool) {
 	e := m.Embeds[0]
 	st := searchState{Query: q}
 	if e.Footer != nil {
-		filters, _, _ := strings.Cut(e.Footer.Text, " | ")
-		for _, part := range strings.Split(filters, " · ") {
+		for _, part := range strings.Split(e.Footer.Text, " · ") {
 			k, v, _ := strings.Cut(part, "=")
 			switch k {
 			case "sector":
@@ -354,12 +354,9 @@ func (b *Bot) searchMessage(ctx context.Context, st searchState, page int, note 
 		}
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: truncate(name, maxFieldName), Value: truncate(value, maxFieldValue)})
 	}
-	footer := st.footer()
-	info := fmt.Sprintf("page %d of %d · %d results", page+1, max(pages, 1), res.Total)
-	if footer != "" {
-		footer += " | " + info
-	} else {
-		footer = " | " + info
+	footer := fmt.Sprintf("page %d of %d · %d results", page+1, max(pages, 1), res.Total)
+	if filters := st.footer(); filters != "" {
+		footer = filters + " · " + footer
 	}
 	e.Footer = &discordgo.MessageEmbedFooter{Text: truncate(footer, maxEmbedFooter)}
 	fitEmbed(e)

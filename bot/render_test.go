@@ -196,7 +196,7 @@ func BenchmarkRenderAnswer(b *testing.B) {
 // FuzzCustomID decodes button custom IDs and the search state a message
 // carries, as a click from anyone may send them.
 func FuzzCustomID(f *testing.F) {
-	f.Add("page:1:20261127T150000.000:ab12cd34", "🔎 robots", "sector=Humanoid robots | page 1 of 2 · 7 results")
+	f.Add("page:1:20261127T150000.000:ab12cd34", "🔎 robots", "sector=Humanoid robots · page 1 of 2 · 7 results")
 	f.Add("fb:up:deadbeef", "❓ question", "")
 	f.Fuzz(func(t *testing.T, id, author, footer string) {
 		if page, _, _, ok := parsePageID(id); ok && (page < 0 || page > 1000) {
