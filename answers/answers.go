@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"sort"
@@ -138,17 +137,36 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 	return ans, nil
 }
 
-// candidate is a run of sentences of one passage that might answer.
+// candidate is a window of one to three adjacent sentences of one passage
+// that might answer.
 type candidate struct {
 	hit      *corpus.Hit
 	rank     int
 	span     corpus.Span // in hit.Text
 	score    float64
 	coverage float64
-	// quoted is the coverage by the quoted run alone, without credit from
-	// the title, heading or FAQ question around it.
+	// quoted is the coverage by the quoted window alone, without credit
+	// from the title, heading or FAQ question around it.
 	quoted float64
+	// parts are the window's sentences with the question weight each
+	// matches on its own.
+	parts []part
 }
+
+// part is one sentence of a window.
+type part struct {
+	corpus.Span
+	weight float64
+	refers bool // leans on the sentence before
+	// subject is true when the sentence names an entity the question asks
+	// about, or the question names none, or the passage's title, heading or
+	// FAQ question does.
+	subject bool
+}
+
+// maxTypeTries bounds how far down the ranked windows the engine looks for
+// one that holds what the question asks for.
+const maxTypeTries = 40
 
 func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 	w := newWeights(q, res.Terms)
@@ -159,49 +177,98 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 		top = res.Hits[0].Score
 	}
 	for i := 0; i < located; i++ {
-		h := &res.Hits[i]
-		if c, ok := e.bestRun(h, i, top, q, w); ok {
-			cands = append(cands, c)
-		}
+		cands = append(cands, e.windows(&res.Hits[i], i, top, q, w)...)
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	need := e.opts.MinCoverage
 	if w.offTopic {
 		need += e.opts.OffTopicPenalty
 	}
-	if len(cands) == 0 || cands[0].coverage < need || w.total == 0 {
+	// The answer is the best window that holds what the question asks for
+	// (a year for "when", a count for "how many", a name the question does
+	// not already give for "who"); a window without it is not an answer,
+	// however well it matches.
+	asked := newAskedWords(q)
+	pick := -1
+	for i := 0; i < len(cands) && i < maxTypeTries; i++ {
+		if cands[i].coverage < need {
+			continue
+		}
+		if cands[i].holdsAnswer(q, asked) {
+			pick = i
+			break
+		}
+	}
+	if pick < 0 || w.total == 0 {
 		ans.Suggestions = suggestions(res.Hits, 3)
 		if len(cands) > 0 {
 			ans.Coverage = cands[0].coverage
 		}
 		return
 	}
-	best := cands[0]
+	best := cands[pick]
 	ans.Answered = true
 	ans.Coverage = best.coverage
-	ans.Text = best.hit.Text[best.span.Start:best.span.End]
+	ans.Text = best.text()
 	ans.Highlights = highlights(best.hit.Matches, best.span)
 	switch {
-	case best.coverage >= e.opts.HighCoverage && typeFits(q.Type, ans.Text):
+	case best.coverage >= e.opts.HighCoverage:
 		ans.Confidence = High
 	case best.coverage >= e.opts.MediumCoverage && !w.offTopic:
 		ans.Confidence = Medium
 	default:
 		ans.Confidence = Low
 	}
-	ans.Citations = citations(cands, best.score)
+	ans.Citations = citations(best, cands)
+}
+
+func (c *candidate) text() string { return c.hit.Text[c.span.Start:c.span.End] }
+
+// holdsAnswer reports whether the window holds each thing the question asks
+// for, in a sentence that is itself about the question: one that matches a
+// good part of what the window matches and names the entity asked about
+// when the question names one, or one tied to such a sentence by a
+// reference ("Among these are …" after the sentence the question matches).
+// A name may also be what the next sentence refers to ("… like WuXi AppTec.
+// A commission dubbed the firm …"); a year or a number may not: in "X was
+// first used in 2020. The push comes as Y winds down." 2020 is not Y's date.
+func (c *candidate) holdsAnswer(q *Question, asked *askedWords) bool {
+	top := 0.0
+	for _, p := range c.parts {
+		top = max(top, p.weight)
+	}
+	about := func(k int) bool { return c.parts[k].weight >= 0.4*top && c.parts[k].subject }
+	for _, t := range q.Types {
+		names := t == TypePerson || t == TypeOrganisation || t == TypePlace
+		found := false
+		for k, p := range c.parts {
+			relevant := about(k) || k > 0 && c.parts[k].refers && about(k-1) ||
+				names && k+1 < len(c.parts) && c.parts[k+1].refers && about(k+1)
+			if relevant && evidenceFor(t, q.Unit, c.hit.Text[p.Start:p.End], asked) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // citations numbers the answer's passage and up to two more that support
 // it, at most two from one document.
-func citations(cands []candidate, bestScore float64) []Citation {
-	out := []Citation{citationFor(cands[0].hit, cands[0].span, 1)}
-	perDoc := map[string]int{cands[0].hit.DocID: 1}
-	// Supporting sources: among the close runners-up, those whose quote
-	// itself says most of what was asked come first.
+func citations(best candidate, cands []candidate) []Citation {
+	out := []Citation{citationFor(best.hit, best.span, 1)}
+	perDoc := map[string]int{best.hit.DocID: 1}
+	used := map[*corpus.Hit]bool{best.hit: true}
+	// Supporting sources: the best window of each other passage among the
+	// close runners-up; those whose quote itself says most of what was
+	// asked come first.
 	var support []candidate
-	for _, c := range cands[1:] {
-		if c.score >= bestScore*0.6 {
+	for _, c := range cands {
+		if !used[c.hit] && c.score >= best.score*0.6 {
+			used[c.hit] = true
 			support = append(support, c)
 		}
 	}
@@ -314,15 +381,24 @@ type sentenceFacts struct {
 	positions []int              // where query terms matched
 	mentioned map[*corpus.Entity]bool
 	subjectAt int // where it first names an entity of the question, or -1
-	heading   bool
+	// heading is true for a heading or a question: neither answers.
+	heading bool
+	// bare is an FAQ's "Yes." or "No." on its own.
+	bare bool
+	// refers is true when the sentence leans on the one before it.
+	refers       bool
+	newParagraph bool
 }
 
-// bestRun scores every run of one to three consecutive sentences of a
-// passage and returns the best.
-func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w weights) (candidate, bool) {
+// windows scores the windows of one to three adjacent sentences of a
+// passage. A window never starts with a heading or a question, never runs
+// across a heading or into a new paragraph, and starts one sentence earlier
+// when its first sentence refers back ("the firm", "these", "it"): the
+// sentence before names what it refers to.
+func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w weights) []candidate {
 	spans := corpus.SplitSentences(h.Text)
 	if len(spans) == 0 {
-		return candidate{}, false
+		return nil
 	}
 	// Terms matched outside the sentences: in the FAQ question, the title or
 	// the heading. An FAQ answer is read whole: its question is its context.
@@ -351,8 +427,14 @@ func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w we
 	sents := make([]sentenceFacts, len(spans))
 	mi := 0
 	for i, sp := range spans {
+		text := h.Text[sp.Start:sp.End]
 		f := sentenceFacts{Span: sp, covered: map[string]float64{}, mentioned: map[*corpus.Entity]bool{}, subjectAt: -1}
-		f.heading = strings.HasPrefix(h.Text[sp.Start:], corpus.HeadingPrefix)
+		f.heading = strings.HasPrefix(text, corpus.HeadingPrefix) || strings.HasSuffix(strings.TrimRight(text, `"'”’) `), "?")
+		f.bare = bareYesNo.MatchString(text)
+		f.refers = refersBack.MatchString(text)
+		if i > 0 {
+			f.newParagraph = strings.Contains(h.Text[spans[i-1].End:sp.Start], "\n\n")
+		}
 		for ; mi < len(h.Matches) && h.Matches[mi].Start < sp.Start; mi++ {
 		}
 		for j := mi; j < len(h.Matches) && h.Matches[j].End <= sp.End; j++ {
@@ -360,7 +442,7 @@ func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w we
 			f.covered[m.Term] = max(f.covered[m.Term], matchCredit(m))
 			f.positions = append(f.positions, m.Start)
 		}
-		for _, m := range e.matcher.Find(h.Text[sp.Start:sp.End]) {
+		for _, m := range e.matcher.Find(text) {
 			f.mentioned[m.Entity] = true
 			if slices.ContainsFunc(q.EntitySpans, func(es EntitySpan) bool { return es.Entity == m.Entity }) &&
 				(f.subjectAt < 0 || sp.Start+m.Start < f.subjectAt) {
@@ -399,10 +481,7 @@ func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w we
 		text := h.Text[span.Start:span.End]
 		score := cov + faqBonus
 		if slices.ContainsFunc(run, func(f sentenceFacts) bool { return f.subjectAt >= 0 && f.subjectAt-span.Start < 24 }) {
-			score += 0.06 // the run is about the entity asked for
-		}
-		if typeFits(q.Type, text) {
-			score += 0.15
+			score += 0.06 // the window is about the entity asked for
 		}
 		var positions []int
 		for _, f := range run {
@@ -416,39 +495,88 @@ func (e *Engine) bestRun(h *corpus.Hit, rank int, top float64, q *Question, w we
 		if n := corpus.CountWords(text); n > 60 {
 			score -= 0.002 * float64(n-60)
 		} else if n < 6 {
-			score -= 0.1 // "Yes." or "Two years." says little without the next sentence
+			score -= 0.1 // "Two years." says little without the next sentence
 		}
 		return score, cov, quoted
 	}
 
-	best := candidate{hit: h, rank: rank, score: math.Inf(-1)}
+	// A number the question gives ("the 2026-30 plan", "in 2024") must be
+	// in the window or around it, or the window is about something else.
+	var numbers []string
+	for _, t := range w.order {
+		if t != "" && strings.Trim(t, "0123456789") == "" {
+			numbers = append(numbers, t)
+		}
+	}
+	partsOf := func(run []sentenceFacts) []part {
+		out := make([]part, len(run))
+		for k, f := range run {
+			out[k] = part{Span: f.Span, refers: f.refers, subject: len(q.EntitySpans) == 0}
+			for _, es := range q.EntitySpans {
+				out[k].subject = out[k].subject || f.mentioned[es.Entity] || inContext[es.Entity]
+			}
+			for _, t := range w.order {
+				c := f.covered[t]
+				if ent := w.entity[t]; ent != nil && f.mentioned[ent] {
+					c = 1
+				}
+				out[k].weight += w.term[t] * c
+			}
+		}
+		return out
+	}
+	numberMissing := func(run []sentenceFacts) bool {
+		for _, n := range numbers {
+			if outside[n] > 0 || slices.ContainsFunc(run, func(f sentenceFacts) bool { return f.covered[n] > 0 }) {
+				return false
+			}
+		}
+		return len(numbers) > 0
+	}
+
+	var out []candidate
 	for i := range sents {
-		if sents[i].heading {
+		if sents[i].heading || sents[i].bare && q.Type != TypeYesNo {
 			continue
 		}
+		from := i
+		if sents[i].refers && i > 0 && !sents[i-1].heading {
+			from = i - 1
+		}
 		for j := i; j < len(sents) && j < i+3; j++ {
-			span := corpus.Span{Start: sents[i].Start, End: sents[j].End}
+			if j > i && (sents[j].heading || sents[j].newParagraph && !sents[j].refers) {
+				break
+			}
+			span := corpus.Span{Start: sents[from].Start, End: sents[j].End}
 			if j > i && span.End-span.Start > e.opts.MaxAnswerBytes {
 				break
 			}
-			score, cov, quoted := scoreRun(sents[i : j+1])
-			// A longer run must earn its length; a sentence that leans on the
-			// one before ("It", "They") needs it; an FAQ answer reads best whole.
-			if h.Kind == corpus.KindFAQ && i == 0 && j == len(sents)-1 {
+			run := sents[from : j+1]
+			if numberMissing(run) {
+				continue
+			}
+			score, cov, quoted := scoreRun(run)
+			// A longer window must earn its length; an FAQ answer reads best
+			// whole.
+			if h.Kind == corpus.KindFAQ && from == 0 && j == len(sents)-1 {
 				score += 0.02
 			} else {
 				score -= 0.04 * float64(j-i)
 			}
-			if startsWithReference(h.Text[sents[i].Start:]) && i > 0 {
-				score -= 0.05
-			}
-			if score > best.score {
-				best.span, best.score, best.coverage, best.quoted = span, score, cov, quoted
-			}
+			out = append(out, candidate{hit: h, rank: rank, span: span, score: score, coverage: cov, quoted: quoted, parts: partsOf(run)})
 		}
 	}
-	return best, !math.IsInf(best.score, -1)
+	return out
 }
+
+var (
+	// bareYesNo is an FAQ answer's opening "Yes." or "No.": it answers only
+	// a yes/no question.
+	bareYesNo = regexp.MustCompile(`(?i)^(yes|no|not yet|not quite)[.!,;]?$`)
+	// refersBack matches a sentence that leans on the one before it: it
+	// opens with a pronoun, or names its subject by a generic noun early.
+	refersBack = regexp.MustCompile(`(?i)^(?:\S+\s+){0,6}?(it|its|they|their|them|these|those|he|she|his|her|both|such|(this|that|the) (firm|company|group|ministry|plan|list|programme|program|studio|start-up|startup|commission|model|scheme|guidelines|sector|field|bank|push|strategy|policy|city|area|technology|therapy|therapies))\b`)
+)
 
 // questionSimilarity is the share of an FAQ question's content words that
 // the user's question matched: high when the user asked the same thing.
@@ -496,34 +624,4 @@ func proximity(positions []int, s corpus.Span) float64 {
 	}
 	spread := float64(positions[len(positions)-1]-positions[0]) / float64(max(s.End-s.Start, 1))
 	return 1 - spread
-}
-
-var referenceStart = regexp.MustCompile(`^(It|Its|They|Their|This|That|These|Those|He|She|Both|Such|The other|Two of them|Those)\b`)
-
-func startsWithReference(s string) bool { return referenceStart.MatchString(s) }
-
-var (
-	numberRe = regexp.MustCompile(`\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|thousand|million|billion|dozen|half|quarter|per cent|percent)\b`)
-	dateRe   = regexp.MustCompile(`\b(1[5-9]\d\d|20\d\d)\b|\b(january|february|march|april|may|june|july|august|september|october|november|december|century|decade)\b`)
-	nameRe   = regexp.MustCompile(`(^|[^.!?]\s)[A-Z][\p{L}\d]+`)
-	listRe   = regexp.MustCompile(`,.*,|:.*(,| and )|\band\b.*\band\b`)
-	defRe    = regexp.MustCompile(`(?i)\b(is|are|was|were|refers to|means|describes|known as|called|name for|term for)\b`)
-)
-
-// typeFits reports whether a sentence holds the kind of thing the question asks for.
-func typeFits(t Type, text string) bool {
-	lower := strings.ToLower(text)
-	switch t {
-	case TypeNumber:
-		return numberRe.MatchString(lower)
-	case TypeDate:
-		return dateRe.MatchString(lower)
-	case TypeName:
-		return nameRe.MatchString(text)
-	case TypeList:
-		return listRe.MatchString(text)
-	case TypeDefinition:
-		return defRe.MatchString(text)
-	}
-	return true
 }

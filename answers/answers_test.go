@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -21,7 +22,7 @@ func TestAnalyze(t *testing.T) {
 		wantEntity string
 		wantInText string
 	}{
-		{"Who are the Six Little Dragons?", answers.TypeName, "Six Little Dragons", "Six Little Dragons"},
+		{"Who are the Six Little Dragons?", answers.TypePerson, "Six Little Dragons", "Six Little Dragons"},
 		{"How many CAR-T therapies has China approved?", answers.TypeNumber, "CAR T-cell therapy", "CAR T-cell therapy"},
 		{"What share of humanoid robot firms are Chinese?", answers.TypeNumber, "Humanoid robots", "Humanoid robots"},
 		{"When did the MIIT post its first challenge?", answers.TypeDate, "MIIT", "MIIT"},
@@ -30,7 +31,7 @@ func TestAnalyze(t *testing.T) {
 		{"List the target areas of the 2024 guidelines", answers.TypeList, "MIIT 2024 future industries guidelines", "MIIT 2024"},
 		{"Why does Beijing back future industries?", answers.TypeReason, "Future industries", "Future industries"},
 		{"工信部发布了什么？", answers.TypeOther, "MIIT", "MIIT"},
-		{"Tell me about 宇树", answers.TypeOther, "Unitree", "Unitree"},
+		{"Tell me about 宇树", answers.TypeDefinition, "Unitree", "Unitree"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -52,6 +53,42 @@ func TestAnalyze(t *testing.T) {
 				if q.Search[es.Start:es.End] != es.Entity.Name {
 					t.Errorf("entity span %v of %q is %q, want %q", es.Span, q.Search, q.Search[es.Start:es.End], es.Entity.Name)
 				}
+			}
+		})
+	}
+}
+
+// TestClassify checks what kind of answer questions as members type them
+// ask for, wherever the question word stands.
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		q     string
+		types []answers.Type
+		unit  answers.Unit
+	}{
+		{"wen did the ministry start posting challenges", []answers.Type{answers.TypeDate}, ""},
+		{"wat year was it first used", []answers.Type{answers.TypeDate}, ""},
+		{"how many CAR-T therapies does the US have?", []answers.Type{answers.TypeNumber}, answers.UnitCount},
+		{"what share of humanoid integrators are in China", []answers.Type{answers.TypeNumber}, answers.UnitShare},
+		{"how much does a humanoid robot cost", []answers.Type{answers.TypeNumber}, answers.UnitMoney},
+		{"how long do teams have to solve a challenge", []answers.Type{answers.TypeNumber}, answers.UnitDuration},
+		{"which city is the new silicon valley", []answers.Type{answers.TypePlace}, ""},
+		{"the wukong game studio, what's it called?", []answers.Type{answers.TypeOrganisation}, ""},
+		{"which chinese companies lead in quantum computing?", []answers.Type{answers.TypeOrganisation}, answers.UnitMany},
+		{"which sectors did the plan name", []answers.Type{answers.TypeList}, ""},
+		{"who coined the term, and in what year?", []answers.Type{answers.TypePerson, answers.TypeDate}, ""},
+		{"why are lawmakers worried about the firm?", []answers.Type{answers.TypeReason}, ""},
+		{"is 6G a target area?", []answers.Type{answers.TypeYesNo}, ""},
+		{"“未来产业”这个说法是谁在哪一年提出的？", []answers.Type{answers.TypePerson, answers.TypeDate}, ""},
+		{"截至2025年3月，中国一共批准了几款疗法？", []answers.Type{answers.TypeNumber}, answers.UnitCount},
+		{"宇树是做什么的？", []answers.Type{answers.TypeDefinition}, ""},
+		{"!!!???", []answers.Type{answers.TypeOther}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			q := answers.Analyze(tt.q, nil)
+			if !slices.Equal(q.Types, tt.types) || q.Unit != tt.unit {
+				t.Errorf("got %v %q, want %v %q", q.Types, q.Unit, tt.types, tt.unit)
 			}
 		})
 	}

@@ -11,20 +11,6 @@ import (
 	"futurebot/corpus"
 )
 
-// Type is the kind of answer a question expects.
-type Type string
-
-// Answer types.
-const (
-	TypeName       Type = "name"       // who, which company
-	TypeNumber     Type = "number"     // how many, what share
-	TypeDate       Type = "date"       // when, what year
-	TypeDefinition Type = "definition" // what is
-	TypeList       Type = "list"       // which sectors, list the
-	TypeReason     Type = "reason"     // why, how does
-	TypeOther      Type = "other"
-)
-
 // MaxQuestionBytes bounds the text searched for one question.
 const MaxQuestionBytes = 600
 
@@ -33,8 +19,12 @@ type Question struct {
 	Raw string
 	// Search is the text sent to the index: the question with its question
 	// words removed and entity aliases replaced by canonical names.
-	Search   string
+	Search string
+	// Type is what the question asks for; Types adds a second thing when
+	// it asks two ("who coined it, and when?"). Unit narrows a number.
 	Type     Type
+	Types    []Type
+	Unit     Unit
 	Mentions []corpus.Mention
 	// EntitySpans are where the canonical entity names sit in Search.
 	EntitySpans []EntitySpan
@@ -44,40 +34,6 @@ type Question struct {
 type EntitySpan struct {
 	Entity *corpus.Entity
 	corpus.Span
-}
-
-var typeRules = []struct {
-	re *regexp.Regexp
-	t  Type
-}{
-	{regexp.MustCompile(`(?i)^(how (many|much|large|big|long|far)|what (share|percentage|proportion|per ?cent|fraction|number|amount))\b`), TypeNumber},
-	{regexp.MustCompile(`(?i)^(when|since when|what (year|date|month|time)|which (year|date|month)|in what year)\b`), TypeDate},
-	{regexp.MustCompile(`(?i)^(list|name (the|all)|enumerate)\b`), TypeList},
-	{regexp.MustCompile(`(?i)^(who|whom|whose|which (company|firm|city|country|person|group|studio|ministry|one)|what (company|firm|city|country|studio|ministry))\b`), TypeName},
-	{regexp.MustCompile(`(?i)^(why|how (does|do|did|is|are|can|will))\b`), TypeReason},
-	{regexp.MustCompile(`(?i)^(what(’s|'s| is| are| was| were| does .* (mean|do)\b)|define|meaning of|explain)`), TypeDefinition},
-}
-
-// listQuestion matches "which sectors", "what target areas", "what are the
-// companies": a which/what question about a plural noun.
-var listQuestion = regexp.MustCompile(`(?i)^(which|what)( are| were)?( the)?( \w+)? (\w+)\b`)
-
-var notPlural = map[string]bool{"is": true, "was": true, "does": true, "has": true, "this": true, "its": true,
-	"his": true, "as": true, "us": true, "plus": true, "status": true, "focus": true, "news": true, "less": true,
-	"process": true, "business": true, "analysis": true, "basis": true, "kinds": false}
-
-func isListQuestion(lead string) bool {
-	m := listQuestion.FindStringSubmatch(lead)
-	if m == nil {
-		return false
-	}
-	for _, w := range []string{strings.TrimSpace(m[4]), m[5]} {
-		w = strings.ToLower(w)
-		if len(w) > 3 && (strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss")) && !notPlural[w] {
-			return true
-		}
-	}
-	return false
 }
 
 // Words that ask but carry no content; the index drops English stop words
@@ -96,19 +52,12 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 		raw = raw[:cut]
 	}
 	raw = strings.Join(strings.Fields(raw), " ")
-	q := Question{Raw: raw, Type: TypeOther}
-	lead := strings.TrimLeft(raw, `"'“‘¿¡([ `)
-	for _, r := range typeRules {
-		if r.re.MatchString(lead) {
-			q.Type = r.t
-			break
-		}
-	}
-	if (q.Type == TypeDefinition || q.Type == TypeOther || q.Type == TypeName) && isListQuestion(lead) {
-		q.Type = TypeList
-	}
+	q := Question{Raw: raw}
+	text := chatWords(raw)
+	q.Types, q.Unit = classify(text)
+	q.Type = q.Types[0]
 	if m != nil {
-		q.Mentions = m.Find(raw)
+		q.Mentions = m.Find(text)
 	}
 	// Replace each entity alias by its canonical name, which is what the
 	// sources use most, and remember where the names went.
@@ -118,13 +67,13 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 		if men.Start < pos {
 			continue
 		}
-		b.WriteString(raw[pos:men.Start])
+		b.WriteString(text[pos:men.Start])
 		start := b.Len()
 		b.WriteString(men.Entity.Name)
 		q.EntitySpans = append(q.EntitySpans, EntitySpan{Entity: men.Entity, Span: corpus.Span{Start: start, End: b.Len()}})
 		pos = men.End
 	}
-	b.WriteString(raw[pos:])
+	b.WriteString(text[pos:])
 	q.Search = b.String()
 	// Blank out question words without moving the entity spans.
 	q.Search = questionWords.ReplaceAllStringFunc(q.Search, func(s string) string { return strings.Repeat(" ", len(s)) })
@@ -139,4 +88,38 @@ func sortedMentions(ms []corpus.Mention) []corpus.Mention {
 		}
 	}
 	return out
+}
+
+// chatSpellings are the short forms members type in chat, spelt out so the
+// question words and terms are recognised.
+var chatSpellings = map[string]string{"wat": "what", "wot": "what", "wut": "what", "wats": "what is", "whats": "what is",
+	"wich": "which", "whih": "which", "wen": "when", "wher": "where", "hw": "how", "r": "are", "u": "you", "ur": "your",
+	"n": "and", "pls": "please", "plz": "please", "yr": "year", "yrs": "years", "govt": "government", "gov": "government",
+	"ppl": "people", "bc": "because", "cuz": "because", "abt": "about", "info": "information", "w/": "with", "thx": "thanks",
+	"co": "company", "cos": "companies", "rn": "now"}
+
+// chatWords spells out chat short forms, word by word, keeping the rest of
+// the text as it is.
+func chatWords(s string) string {
+	var b strings.Builder
+	i := 0
+	for i < len(s) {
+		j := i
+		for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z' || s[j] == '/') {
+			j++
+		}
+		if j == i {
+			_, n := utf8.DecodeRuneInString(s[i:])
+			b.WriteString(s[i : i+n])
+			i += n
+			continue
+		}
+		w := s[i:j]
+		if full, ok := chatSpellings[strings.ToLower(w)]; ok && (j == len(s) || strings.IndexByte(" ,.?!;:", s[j]) >= 0) {
+			w = full
+		}
+		b.WriteString(w)
+		i = j
+	}
+	return b.String()
 }

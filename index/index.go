@@ -479,7 +479,8 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 			df += ix.docFreq(ctx, r, t)
 		}
 		res.Terms = append(res.Terms, corpus.Term{Text: t, Span: spans[i], DocFreq: df, Weight: ix.idf(df)})
-		if df == 0 && len([]rune(t)) >= 4 && len(unknown) < 5 {
+		// Numbers are not typos: "2026" must not find "2025".
+		if df == 0 && len([]rune(t)) >= 4 && len(unknown) < 5 && strings.Trim(t, "0123456789") != "" {
 			unknown = append(unknown, t)
 		}
 	}

@@ -1,0 +1,396 @@
+package answers
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Type is the kind of answer a question expects.
+type Type string
+
+// Answer types.
+const (
+	TypePerson       Type = "person"       // who
+	TypeOrganisation Type = "organisation" // which company, which ministry
+	TypePlace        Type = "place"        // where, which city
+	TypeDate         Type = "date"         // when, what year
+	TypeNumber       Type = "number"       // how many, what share, how much, how long
+	TypeList         Type = "list"         // which sectors, list the
+	TypeDefinition   Type = "definition"   // what is
+	TypeYesNo        Type = "yes/no"       // is it, does it
+	TypeReason       Type = "reason"       // why
+	TypeOther        Type = "other"
+)
+
+// Unit narrows a number question: a count is not a percentage, and a
+// price is neither.
+type Unit string
+
+// Units of number questions.
+const (
+	UnitAny      Unit = ""
+	UnitCount    Unit = "count"    // how many
+	UnitShare    Unit = "share"    // what share, what percentage
+	UnitMoney    Unit = "money"    // how much does it cost, how many billion yuan
+	UnitDuration Unit = "duration" // how long
+	UnitRank     Unit = "rank"     // where does it rank
+	UnitMany     Unit = "many"     // which companies: more than one name
+)
+
+// typeCue is one way of asking for a type, found anywhere in the question:
+// members often put the question word last ("the wukong studio, what's it
+// called?").
+type typeCue struct {
+	re   *regexp.Regexp
+	t    Type
+	unit Unit
+}
+
+var typeCues = []typeCue{
+	{regexp.MustCompile(`(?i)\bhow many (billion|million|trillion|yuan|dollars?|usd|rmb)\b|\bhow much (money|does .{0,40}\bcost|do .{0,40}\bcost|is .{0,40}\bworth)\b|\bwhat (is|was) the (price|cost)\b|\b(price|cost) of\b`), TypeNumber, UnitMoney},
+	{regexp.MustCompile(`(?i)\bhow long ago\b|\bsince when\b|\buntil when\b|\bby when\b|\bwhen\b|\b(what|which|in what) (year|date|month|day|decade)\b`), TypeDate, UnitAny},
+	{regexp.MustCompile(`(?i)\bhow long\b`), TypeNumber, UnitDuration},
+	{regexp.MustCompile(`(?i)\bhow many\b|\bnumber of\b`), TypeNumber, UnitCount},
+	{regexp.MustCompile(`(?i)\bwhat (share|percentage|per ?cent|proportion|fraction|portion|part)\b|\bhow much of\b|\bwhat % `), TypeNumber, UnitShare},
+	{regexp.MustCompile(`(?i)\bwhere does .{0,60}\brank\b|\bwhat (rank|ranking|position|place) \b|\bhow (does|do) .{0,60}\brank\b`), TypeNumber, UnitRank},
+	{regexp.MustCompile(`(?i)\bhow (much|large|big|far|old|fast|high)\b|\bwhat (number|amount|size)\b`), TypeNumber, UnitAny},
+	{regexp.MustCompile(`(?i)\bwhere\b|\b(which|what|wat|wich) (\w+ )?(city|town|province|country|region|place|state|capital|nation|location|area of china)\b|\bin which (city|town|province|country)\b`), TypePlace, UnitAny},
+	{regexp.MustCompile(`(?i)\b(which|what) ((\w+|\w+-\w+) )?(company|firm|studio|ministry|bank|start-?up|developer|maker|agency|organi[sz]ation|commission|institution|university|brand|lab|body|regulator|government department|department|plan|policy|programme|program|guidelines|strategy|initiative|game|model)\b|\bwhich one\b|\bwhich of (the|these|those)\b|\bwhat('?s| is) (it|the \w+) called\b`), TypeOrganisation, UnitAny},
+	{regexp.MustCompile(`(?i)\bwho(m|'s|se| is| are| was| were)?\b`), TypePerson, UnitAny},
+	{regexp.MustCompile(`(?i)\bwhy\b|\bhow come\b|\bfor what reason\b|\bwhat for\b`), TypeReason, UnitAny},
+	{regexp.MustCompile(`(?i)^(list|name (the|all|some)|enumerate)\b|\blist (them|all|the)\b|\bwhat('?s| is| are) on .{0,40}\blist\b`), TypeList, UnitAny},
+}
+
+// Chinese question words.
+var zhCues = []typeCue{
+	{regexp.MustCompile(`多少钱|价格|价钱|售价`), TypeNumber, UnitMoney},
+	{regexp.MustCompile(`哪一年|哪年|何时|什么时候|几月|哪天|哪一天|几年前|哪个月`), TypeDate, UnitAny},
+	{regexp.MustCompile(`多久|多长时间|几年内|多少年`), TypeNumber, UnitDuration},
+	{regexp.MustCompile(`比例|百分之|占比|份额|百分比`), TypeNumber, UnitShare},
+	{regexp.MustCompile(`几[款个家项种位次]|多少[款个家项种位次]?`), TypeNumber, UnitCount},
+	{regexp.MustCompile(`排名|第几`), TypeNumber, UnitRank},
+	{regexp.MustCompile(`哪[个座]?城市|哪里|哪儿|哪个省|哪[个]?国家`), TypePlace, UnitAny},
+	{regexp.MustCompile(`哪家|哪[个]?公司|哪[个]?部门|哪[个]?机构|什么公司|哪个部`), TypeOrganisation, UnitAny},
+	{regexp.MustCompile(`谁`), TypePerson, UnitAny},
+	{regexp.MustCompile(`为什么|为何|原因`), TypeReason, UnitAny},
+	{regexp.MustCompile(`哪些|有什么|列出`), TypeList, UnitAny},
+	{regexp.MustCompile(`是什么|什么是|是做什么|做什么|干什么`), TypeDefinition, UnitAny},
+	{regexp.MustCompile(`吗[？?]?\s*$`), TypeYesNo, UnitAny},
+}
+
+var (
+	yesNoLead  = regexp.MustCompile(`(?i)^(is|are|was|were|does|do|did|can|could|will|would|has|have|had|should|isn'?t|aren'?t|doesn'?t|didn'?t)\b`)
+	definition = regexp.MustCompile(`(?i)^(what(’s|'s| is| are| was| were)|wat(s| is| are)|whats|define|meaning of|explain|tell me about)\b|\bwhat (does|do) .{1,60}\b(mean|do|make|stand for)\b|\bknown for\b`)
+	// listQuestion matches "which sectors", "what target areas": a
+	// which/what question about a plural noun.
+	listQuestion = regexp.MustCompile(`(?i)\b(?:which|what)(?: are| were)?(?: the)?((?: [\w-]+){1,4})`)
+)
+
+var notPlural = map[string]bool{"is": true, "was": true, "does": true, "has": true, "this": true, "its": true,
+	"his": true, "as": true, "us": true, "plus": true, "status": true, "focus": true, "news": true, "less": true,
+	"process": true, "business": true, "analysis": true, "basis": true, "chinas": true, "its'": true}
+
+// verbLike words end the noun phrase after "which" or "what".
+var verbLike = map[string]bool{"is": true, "are": true, "was": true, "were": true, "did": true, "does": true, "do": true,
+	"has": true, "have": true, "had": true, "will": true, "can": true, "could": true, "should": true, "would": true,
+	"in": true, "of": true, "from": true, "for": true, "on": true, "at": true, "by": true, "to": true, "with": true}
+
+// organisationNouns are plural nouns whose members a "which" question
+// wants named: "which companies", "which of the start-ups".
+var organisationNouns = map[string]bool{"companies": true, "firms": true, "startups": true, "start-ups": true,
+	"studios": true, "makers": true, "developers": true, "banks": true, "ministries": true, "dragons": true}
+
+func isListQuestion(q string) bool {
+	for _, m := range listQuestion.FindAllStringSubmatch(q, -1) {
+		for _, w := range strings.Fields(m[1]) {
+			w = strings.ToLower(w)
+			if verbLike[w] {
+				break // "which ministry put out the guidelines": the noun came before
+			}
+			if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !notPlural[w] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// classify finds what a question asks for: up to two types ("who coined the
+// term, and in which year?"), the first the main one.
+func classify(q string) ([]Type, Unit) {
+	type found struct {
+		at   int
+		t    Type
+		unit Unit
+	}
+	var hits []found
+	cues := typeCues
+	if hasHan(q) {
+		cues = append(append([]typeCue(nil), typeCues...), zhCues...)
+	}
+	for _, c := range cues {
+		if loc := c.re.FindStringIndex(q); loc != nil {
+			dup := false
+			for _, h := range hits {
+				dup = dup || h.t == c.t
+			}
+			if !dup {
+				hits = append(hits, found{loc[0], c.t, c.unit})
+			}
+		}
+	}
+	// The earliest cue leads; a second one is kept when the question asks
+	// two things ("who ... and how many").
+	for i := 1; i < len(hits); i++ {
+		for j := i; j > 0 && hits[j].at < hits[j-1].at; j-- {
+			hits[j], hits[j-1] = hits[j-1], hits[j]
+		}
+	}
+	lead := strings.TrimLeft(q, `"'“‘¿¡([ `)
+	switch {
+	case len(hits) == 0 && yesNoLead.MatchString(lead):
+		return []Type{TypeYesNo}, UnitAny
+	case len(hits) == 0 && isListQuestion(q) && pluralOrganisation(q):
+		return []Type{TypeOrganisation}, UnitMany
+	case len(hits) == 0 && isListQuestion(q):
+		return []Type{TypeList}, UnitAny
+	case len(hits) == 0 && definition.MatchString(lead):
+		return []Type{TypeDefinition}, UnitAny
+	case len(hits) == 0:
+		return []Type{TypeOther}, UnitAny
+	}
+	// "which companies …" and "who are the …" ask for several names.
+	if (hits[0].t == TypeOrganisation || hits[0].t == TypePerson || hits[0].t == TypeDefinition) && isListQuestion(q) && !hasHan(q) {
+		if hits[0].t == TypeOrganisation || pluralOrganisation(q) {
+			hits[0].t, hits[0].unit = TypeOrganisation, UnitMany
+		} else {
+			hits[0].t = TypeList
+		}
+	}
+	types := []Type{hits[0].t}
+	unit := hits[0].unit
+	if len(hits) > 1 && secondQuestion(q, hits[1].at) && hits[1].t != TypeList && hits[1].t != TypeDefinition {
+		types = append(types, hits[1].t)
+		if unit == UnitAny {
+			unit = hits[1].unit
+		}
+	}
+	return types, unit
+}
+
+func pluralOrganisation(q string) bool {
+	for _, w := range strings.Fields(strings.ToLower(q)) {
+		if organisationNouns[strings.Trim(w, "?,.!")] {
+			return true
+		}
+	}
+	return false
+}
+
+// secondQuestion reports whether the cue at i starts a second question
+// ("…, and how many do they have?", "谁在哪一年") rather than a clause of the
+// first ("the year when").
+func secondQuestion(q string, i int) bool {
+	before := strings.ToLower(strings.TrimSpace(q[:i]))
+	if hasHan(q) {
+		return true
+	}
+	return strings.HasSuffix(before, "and") || strings.HasSuffix(before, ",") || strings.HasSuffix(before, "?")
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// evidence is what a candidate answer holds of each type.
+var (
+	yearRe     = regexp.MustCompile(`\b(1[5-9]\d\d|20\d\d)\b`)
+	monthRe    = regexp.MustCompile(`(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december)\b`)
+	numberRe   = regexp.MustCompile(`(?i)(\d[\d,.]*(\s*(%|per ?cent\b))?|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|half|quarter|third)\b(\s+(per ?cent\b))?)`)
+	shareRe    = regexp.MustCompile(`(?i)(%|\bper ?cent\b|\b(half|quarter|third|majority|share|proportion)\b)`)
+	moneyRe    = regexp.MustCompile(`(?i)([$€£¥]\s*\d|\b\d[\d,.]*\s*(billion|million|trillion|bn|m)?\s*(yuan|dollars?|usd|rmb|euros?)\b|\b(billion|million|trillion)\b)`)
+	durationRe = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)\s+(years?|months?|weeks?|days?|hours?|decades?)\b`)
+	rankRe     = regexp.MustCompile(`(?i)\b(first|second|third|fourth|fifth|top|largest|biggest|leading|\d+(st|nd|rd|th))\b`)
+	listRe     = regexp.MustCompile(`[,;].*[,;]|:.*(,| and )|\band\b`)
+	// groupRe are words naming who did something when no name is given:
+	// "a US congressional commission", "the ministry".
+	groupRe = regexp.MustCompile(`(?i)\b(commission|ministry|government|council|committee|agency|regulator|parliament|congress|lawmakers|researchers|scientists|president|governor|minister|officials?|authorities|companies|firms?|start-ups|investors)\b`)
+	capsRe  = regexp.MustCompile(`\p{Lu}[\p{L}\d]*(?:[-\s]+(?:of\s+|and\s+)?\p{Lu}[\p{L}\d]*)*`)
+)
+
+// evidenceFor reports whether text holds something of type t that the
+// question does not already say: a year it does not name, a number it does
+// not give, a name it does not use.
+func evidenceFor(t Type, unit Unit, text string, asked *askedWords) bool {
+	switch t {
+	case TypeDate:
+		for _, y := range yearRe.FindAllString(text, -1) {
+			if !asked.has(y) {
+				return true
+			}
+		}
+		for _, m := range monthRe.FindAllString(text, -1) {
+			if !asked.has(strings.ToLower(m)) {
+				return true
+			}
+		}
+		return false
+	case TypeNumber:
+		return numberEvidence(unit, text, asked)
+	case TypePerson:
+		return newNames(text, asked) > 0 || newGroup(text, asked)
+	case TypePlace:
+		return newNames(text, asked) > 0
+	case TypeOrganisation:
+		if unit == UnitMany {
+			return newNames(text, asked) >= 2
+		}
+		return newNames(text, asked) > 0
+	case TypeList:
+		return listRe.MatchString(text)
+	}
+	return true
+}
+
+func numberEvidence(unit Unit, text string, asked *askedWords) bool {
+	switch unit {
+	case UnitMoney:
+		return moneyRe.MatchString(text)
+	case UnitDuration:
+		for _, d := range durationRe.FindAllString(text, -1) {
+			if !asked.has(strings.ToLower(strings.Fields(d)[0])) {
+				return true
+			}
+		}
+		return false
+	case UnitRank:
+		return rankRe.MatchString(text)
+	}
+	for _, loc := range numberRe.FindAllStringIndex(text, -1) {
+		n := text[loc[0]:loc[1]]
+		word := strings.ToLower(strings.TrimRight(strings.Fields(n)[0], ",.%"))
+		if asked.has(word) || yearRe.MatchString(n) && unit != UnitShare {
+			continue
+		}
+		// "2021-25" names a plan, not a quantity.
+		if loc[0] > 0 && (text[loc[0]-1] == '-' || text[loc[0]-1] == '/') {
+			continue
+		}
+		percent := shareRe.MatchString(n) || strings.HasPrefix(strings.ToLower(strings.TrimSpace(text[loc[1]:min(len(text), loc[1]+9)])), "per cent")
+		switch {
+		case unit == UnitCount && percent:
+			continue // a share is not a count
+		case unit == UnitShare && !percent:
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// newNames counts the names in text (capitalised words or runs of words)
+// that the question does not give. A capitalised word that only starts a
+// sentence does not count.
+func newNames(text string, asked *askedWords) int {
+	n := 0
+	for _, loc := range capsRe.FindAllStringIndex(text, -1) {
+		name := text[loc[0]:loc[1]]
+		words := strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' || r == '\n' })
+		if len(words) == 1 && sentenceStart(text, loc[0]) || commonCapitalised[strings.ToLower(words[0])] && len(words) == 1 {
+			continue
+		}
+		for _, w := range words {
+			lw := strings.ToLower(w)
+			if lw == "of" || lw == "and" || commonCapitalised[lw] {
+				continue
+			}
+			if !asked.has(lw) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// newGroup reports whether text says who by a description the question
+// does not use ("a US congressional commission"). "The ministry" or "its
+// government" refer back to a name given elsewhere and do not count.
+func newGroup(text string, asked *askedWords) bool {
+	for _, loc := range groupRe.FindAllStringIndex(text, -1) {
+		g := strings.ToLower(text[loc[0]:loc[1]])
+		if asked.has(g) || referringDeterminer.MatchString(text[max(0, loc[0]-40):loc[0]]) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// referringDeterminer ends the text before a noun that refers back.
+var referringDeterminer = regexp.MustCompile(`(?i)\b(the|this|that|these|those|its|their|his|her)\s+(\S+\s+)?$`)
+
+// commonCapitalised are capitalised words that name nothing in particular.
+var commonCapitalised = map[string]bool{"the": true, "a": true, "an": true, "it": true, "its": true, "this": true,
+	"these": true, "those": true, "they": true, "in": true, "on": true, "at": true, "by": true, "as": true, "yes": true,
+	"no": true, "and": true, "but": true, "of": true, "for": true, "with": true, "from": true, "among": true,
+	"chinese": true, "american": true, "european": true, "japanese": true, "korean": true, "western": true,
+	"january": true, "february": true, "march": true, "april": true, "may": true,
+	"june": true, "july": true, "august": true, "september": true, "october": true, "november": true, "december": true}
+
+func sentenceStart(text string, i int) bool {
+	before := strings.TrimRight(text[:i], " \t\"'“‘(")
+	if before == "" {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(before)
+	return r == '.' || r == '!' || r == '?' || r == '\n' || r == ':'
+}
+
+// askedWords are the words of a question, lowercased, with the names and
+// aliases of the entities it mentions and the numbers it gives as words
+// and digits.
+type askedWords struct{ words map[string]bool }
+
+var numberWords = map[string]string{"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+	"seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12"}
+
+func newAskedWords(q *Question) *askedWords {
+	a := &askedWords{words: map[string]bool{}}
+	add := func(s string) {
+		for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		}) {
+			a.words[w] = true
+			a.words[strings.TrimSuffix(w, "s")] = true
+			if d, ok := numberWords[w]; ok {
+				a.words[d] = true
+			}
+			for word, d := range numberWords {
+				if d == w {
+					a.words[word] = true
+				}
+			}
+		}
+	}
+	add(q.Raw)
+	add(q.Search)
+	for _, m := range q.Mentions {
+		for _, n := range m.Entity.Names() {
+			add(n)
+		}
+	}
+	return a
+}
+
+func (a *askedWords) has(w string) bool {
+	w = strings.ToLower(w)
+	return a.words[w] || a.words[strings.TrimSuffix(w, "s")] || a.words[strings.TrimSuffix(w, "'s")]
+}
