@@ -116,7 +116,10 @@ func (e *Entity) Names() []string {
 // Corpus is everything loaded from one corpus directory.
 type Corpus struct {
 	Documents []Document
-	Entities  []Entity
+	// Entities are those of entities.yaml and those derived from the text
+	// (see DeriveEntities); Derived says what was derived.
+	Entities []Entity
+	Derived  []Derived
 	// Files is the number of corpus files read (including broken ones).
 	Files int
 	// Fingerprint identifies the files as they were read (see Fingerprint).

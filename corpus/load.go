@@ -157,6 +157,7 @@ func LoadProgress(fsys fs.FS, progress func(read, total int)) (*Corpus, []Proble
 	if len(c.Documents) == 0 {
 		problems = append(problems, Problem{File: ".", Err: ErrNoDocuments})
 	}
+	c.Entities, c.Derived = DeriveEntities(c.Documents, c.Entities)
 	return c, problems
 }
 

@@ -60,7 +60,7 @@ func (o Options) withDefaults() Options {
 
 // Format changes whenever loading, splitting or the mapping changes, so an
 // index built by an older futurebot is rebuilt even if the corpus is the same.
-const Format = 3
+const Format = 4
 
 // Meta describes one built index; it is stored beside the Bleve files.
 type Meta struct {

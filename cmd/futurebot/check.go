@@ -26,6 +26,26 @@ func (*checkCommand) Run(ctx context.Context, m *Main, args []string) error {
 	for _, p := range problems {
 		fmt.Fprintln(m.Stdout, p.Error())
 	}
+	// What was derived from the text, and front-matter names that
+	// entities.yaml, when there is one, does not define.
+	fromYAML := len(cp.Entities)
+	for _, d := range cp.Derived {
+		if d.New {
+			fromYAML--
+		}
+	}
+	for _, d := range cp.Derived {
+		if d.New && d.How == "front matter" && fromYAML > 0 {
+			fmt.Fprintf(m.Stdout, "warning: %s names %s %q, which entities.yaml does not define; it becomes an entity of its own\n",
+				d.From, d.Kind, d.Name)
+		}
+	}
+	if len(cp.Derived) > 0 {
+		fmt.Fprintf(m.Stdout, "derived from the text (entities.yaml overrides):\n")
+		for _, d := range cp.Derived {
+			fmt.Fprintf(m.Stdout, "  %s\n", d)
+		}
+	}
 	fmt.Fprintf(m.Stdout, "%s: %s read, %s, %s, %s, %s, %s\n", c.corpusName(), plural(cp.Files, "file"),
 		plural(len(cp.Documents)-faqs, "article"), plural(faqs, "FAQ entry"), plural(passages, "passage"),
 		plural(len(cp.Entities), "entity"), plural(len(problems), "problem"))

@@ -176,6 +176,32 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// TestCheckDerivedEntities: check lists the entities it derived from the
+// text and warns about front-matter names entities.yaml does not define.
+func TestCheckDerivedEntities(t *testing.T) {
+	c := writeCorpus(t, map[string]string{
+		"entities.yaml": "entities:\n  - {name: Drones, kind: sector}\n",
+		"a.md": "---\ntitle: Parcels\ncompanies: [SkyParcel]\nsectors: [Drones]\n---\n" +
+			"The Civil Aviation Administration of China (CAAC) licensed SkyParcel (天空包裹) last year.\n",
+	})
+	out, _, code := run(t, "", nil, "", "check", "--corpus", c)
+	if code != 0 {
+		t.Errorf("exit %d, want 0 (warnings are not problems)\n%s", code, out)
+	}
+	for _, want := range []string{
+		`warning: a.md names company "SkyParcel", which entities.yaml does not define`,
+		`policy "Civil Aviation Administration of China" = CAAC`,
+		`company "SkyParcel" = 天空包裹`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, `"Drones"`) {
+		t.Errorf("check reports Drones, which entities.yaml defines:\n%s", out)
+	}
+}
+
 func TestReindexAndBrokenCorpus(t *testing.T) {
 	dir := t.TempDir()
 	c := writeCorpus(t, map[string]string{"a.md": "# A\n\nSeaweed farms grew by a third.\n"})
