@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"futurebot/corpus"
+	"futurebot/lexicon"
 )
 
 // Searcher finds passages; index.Index satisfies it.
@@ -48,7 +49,16 @@ type Answer struct {
 	Suggestions []Suggestion
 	// Coverage is the share of the question's weight the answer covers.
 	Coverage float64
-	Took     time.Duration
+	// Missing is the share of the question's weight of its weightiest
+	// term that the answer does not match in any form; Unmatched lists
+	// every such term.
+	Missing   float64
+	Unmatched []string
+	// Foreign lists the question's terms the sources never use in any
+	// form; ForeignShare is the share of the weight of the weightiest.
+	Foreign      []string
+	ForeignShare float64
+	Took         time.Duration
 }
 
 // Citation is a numbered source with the passage quoted from it.
@@ -82,6 +92,17 @@ type Options struct {
 	// OffTopicPenalty raises MinCoverage for questions that name something
 	// the corpus never mentions or use several words it never uses.
 	OffTopicPenalty float64
+	// UnknownWeight scales the weight of a common word that the corpus
+	// never uses and nothing stands in for ("phrase", "heavily").
+	UnknownWeight float64
+	// MaxMissing is the largest share of the question's weight that one
+	// word the sources use but the answer does not match in any form may
+	// carry.
+	MaxMissing float64
+	// MaxForeign is the largest share of the question's weight that one
+	// word the sources never use in any form may carry: "who is the CEO of
+	// X" is not answered by sources that never speak of a CEO.
+	MaxForeign float64
 	// MediumCoverage and HighCoverage grade confidence.
 	MediumCoverage, HighCoverage float64
 	// MaxAnswerBytes bounds the answer text (1-3 sentences).
@@ -92,7 +113,7 @@ type Options struct {
 }
 
 // DefaultOptions are the thresholds measured on the evaluation set.
-var DefaultOptions = Options{Passages: 8, MinCoverage: 0.4, OffTopicPenalty: 0.2, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 420, RetrievalWeight: 0.1}
+var DefaultOptions = Options{Passages: 8, MinCoverage: 0.45, OffTopicPenalty: 0, MaxMissing: 0.4, MaxForeign: 0.25, UnknownWeight: 1, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 420, RetrievalWeight: 0.1}
 
 // ErrEmptyQuestion is returned for a question with nothing to search for.
 var ErrEmptyQuestion = errors.New("the question is empty")
@@ -102,6 +123,8 @@ type Engine struct {
 	search  Searcher
 	matcher *corpus.Matcher
 	opts    Options
+	// entityNames are the normalised names and aliases of the entities.
+	entityNames map[string]bool
 }
 
 // New returns an engine over s, spotting the given entities in questions.
@@ -109,7 +132,13 @@ func New(s Searcher, entities []corpus.Entity, opts Options) *Engine {
 	if opts.Passages == 0 {
 		opts = DefaultOptions
 	}
-	return &Engine{search: s, matcher: corpus.NewMatcher(entities), opts: opts}
+	names := map[string]bool{}
+	for i := range entities {
+		for _, n := range entities[i].Names() {
+			names[corpus.NormalizeName(n)] = true
+		}
+	}
+	return &Engine{search: s, matcher: corpus.NewMatcher(entities), opts: opts, entityNames: names}
 }
 
 // Entities returns the entities the engine knows.
@@ -128,6 +157,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 	}
 	res, err := e.search.Search(ctx, corpus.Query{
 		Text: q.Search, Entities: ans.Entities, Limit: e.opts.Passages, Locate: e.opts.Passages,
+		Alternatives: q.Alternatives, Han: q.Han,
 	})
 	if err != nil {
 		return ans, fmt.Errorf("answer %q: %w", q.Raw, err)
@@ -148,6 +178,11 @@ type candidate struct {
 	// quoted is the coverage by the quoted window alone, without credit
 	// from the title, heading or FAQ question around it.
 	quoted float64
+	// missing is the share of the question's weight of its weightiest word
+	// that the sources use but neither the window nor its context matches
+	// in any form.
+	missing   float64
+	unmatched []string
 	// parts are the window's sentences with the question weight each
 	// matches on its own.
 	parts []part
@@ -169,9 +204,9 @@ type part struct {
 const maxTypeTries = 40
 
 func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
-	w := newWeights(q, res.Terms)
-	var cands []candidate
 	located := min(len(res.Hits), e.opts.Passages)
+	w := newWeights(q, res, located, e.opts.UnknownWeight)
+	var cands []candidate
 	top := 0.0
 	if len(res.Hits) > 0 {
 		top = res.Hits[0].Score
@@ -188,10 +223,16 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 	// (a year for "when", a count for "how many", a name the question does
 	// not already give for "who"); a window without it is not an answer,
 	// however well it matches.
-	asked := newAskedWords(q)
+	for _, t := range w.order {
+		if w.foreign[t] {
+			ans.Foreign = append(ans.Foreign, t)
+		}
+	}
+	ans.ForeignShare = w.foreignShare
+	asked := newAskedWords(q, e.entityNames)
 	pick := -1
 	for i := 0; i < len(cands) && i < maxTypeTries; i++ {
-		if cands[i].coverage < need {
+		if cands[i].coverage < need || cands[i].missing > e.opts.MaxMissing {
 			continue
 		}
 		if cands[i].holdsAnswer(q, asked) {
@@ -199,7 +240,7 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 			break
 		}
 	}
-	if pick < 0 || w.total == 0 {
+	if pick < 0 || w.total == 0 || w.foreignShare > e.opts.MaxForeign {
 		ans.Suggestions = suggestions(res.Hits, 3)
 		if len(cands) > 0 {
 			ans.Coverage = cands[0].coverage
@@ -208,7 +249,7 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 	}
 	best := cands[pick]
 	ans.Answered = true
-	ans.Coverage = best.coverage
+	ans.Coverage, ans.Missing, ans.Unmatched = best.coverage, best.missing, best.unmatched
 	ans.Text = best.text()
 	ans.Highlights = highlights(best.hit.Matches, best.span)
 	switch {
@@ -238,6 +279,20 @@ func (c *candidate) holdsAnswer(q *Question, asked *askedWords) bool {
 		top = max(top, p.weight)
 	}
 	about := func(k int) bool { return c.parts[k].weight >= 0.4*top && c.parts[k].subject }
+	// "What forum …?" is not answered by a sentence that speaks of a forum
+	// without naming one.
+	if q.Focus != "" && q.Type != TypeNumber && q.Type != TypeDate && q.Type != TypeYesNo && q.Type != TypeReason && q.Type != TypeList {
+		uses, named := false, false
+		for k, p := range c.parts {
+			if about(k) || k > 0 && c.parts[k].refers && about(k-1) || k+1 < len(c.parts) && c.parts[k+1].refers && about(k+1) {
+				u, n := nameNearFocus(c.hit.Text[p.Start:p.End], q.Focus, asked)
+				uses, named = uses || u, named || n
+			}
+		}
+		if uses && !named {
+			return false
+		}
+	}
 	for _, t := range q.Types {
 		names := t == TypePerson || t == TypeOrganisation || t == TypePlace
 		found := false
@@ -330,24 +385,76 @@ type weights struct {
 	// word) the corpus never mentions, or uses two or more words it never
 	// uses: signs that it asks about something else.
 	offTopic bool
+	// names marks the terms the sources write as names ("Unitree",
+	// "Neuralink"): an answer must name them too, or be about them by its
+	// title or FAQ question.
+	names map[string]bool
+	// foreign marks the terms the sources never use in any form: not
+	// themselves, not by a typo, not by another word for them.
+	foreign map[string]bool
+	// foreignShare is the share of the question's weight of its
+	// weightiest foreign term.
+	foreignShare float64
 }
 
-func newWeights(q *Question, terms []corpus.Term) weights {
-	w := weights{term: map[string]float64{}, entity: map[string]*corpus.Entity{}}
+func newWeights(q *Question, res corpus.Results, located int, unknownWeight float64) weights {
+	w := weights{term: map[string]float64{}, entity: map[string]*corpus.Entity{}, foreign: map[string]bool{}, names: map[string]bool{}}
+	// A word the index does not have may still be found, by a typo match
+	// or another word for it: then it is not a sign of another topic.
+	written := map[string]string{}
+	for _, t := range res.Terms {
+		if t.Start >= 0 && t.End <= len(q.Search) {
+			written[t.Text] = q.Search[t.Start:t.End]
+		}
+	}
+	found := map[string]bool{}
+	inHits := map[string]int{}
+	lower := map[string]bool{} // terms the sources also write in lower case: not names
+	for _, h := range res.Hits[:min(located, len(res.Hits))] {
+		seen := map[string]bool{}
+		for _, m := range h.Matches {
+			found[m.Term] = true
+			if m.Exact && !seen[m.Term] {
+				seen[m.Term] = true
+				inHits[m.Term]++
+			}
+			if !m.Exact || !strings.EqualFold(strings.TrimSuffix(written[m.Term], "s"), strings.TrimSuffix(h.Text[m.Start:m.End], "s")) {
+				continue // only the word as the question writes it: "used" is not "US"
+			}
+			if r, _ := utf8.DecodeRuneInString(h.Text[m.Start:]); !unicode.IsUpper(r) {
+				lower[m.Term] = true
+			} else if !sentenceStart(h.Text, m.Start) && !englishWord(written[m.Term]) {
+				w.names[m.Term] = true // "Year" in "Five-Year Plan" is still a word
+			}
+		}
+		for _, m := range h.QuestionMatches {
+			found[m.Term] = true
+		}
+	}
 	unknown := 0
-	for _, t := range terms {
+	for _, t := range res.Terms {
 		wt := t.Weight
-		if t.DocFreq == 0 {
+		written := strings.ToLower(q.Search[max(0, t.Start):max(0, t.End)])
+		if t.DocFreq == 0 && !found[t.Text] {
 			unknown++
+			// Only a thing the sources never mention says the question is
+			// about something else; a verb the sources do not use ("came
+			// up with") is only another way of asking.
+			if !typeWords[written] && !fillerWords[written] && (lexicon.Noun(written) || !lexicon.Known(written)) {
+				w.foreign[t.Text] = true
+			}
+		}
+		if typeWords[written] || fillerWords[written] {
+			wt *= typeWordWeight
 		}
 		if t.DocFreq == 0 && properNoun(q.Search, t.Span) {
 			w.offTopic = true
 		}
-		if t.DocFreq == 0 && !properNoun(q.Search, t.Span) {
+		if t.DocFreq == 0 && !found[t.Text] && !properNoun(q.Search, t.Span) {
 			// A common word the corpus never uses is often just phrasing
 			// ("phrase", "heavily"); an unknown name ("Messi") is a sign
 			// the question is about something the sources do not cover.
-			wt *= 0.5
+			wt *= unknownWeight
 		}
 		if _, seen := w.term[t.Text]; !seen {
 			w.order = append(w.order, t.Text)
@@ -361,8 +468,46 @@ func newWeights(q *Question, terms []corpus.Term) weights {
 		}
 	}
 	w.offTopic = w.offTopic || unknown >= 2
+	// A name most of the passages found share ("China" in a corpus about
+	// China) need not be repeated.
+	for t := range w.names {
+		if lower[t] || inHits[t]*2 > min(located, len(res.Hits)) {
+			delete(w.names, t)
+		}
+	}
+	for t := range w.foreign {
+		if w.total > 0 {
+			w.foreignShare = max(w.foreignShare, w.term[t]/w.total)
+		}
+	}
 	return w
 }
+
+// typeWords say what kind of answer a question wants ("which city", "what
+// share") more than what it is about: a sentence that answers need not
+// repeat them.
+var typeWords = map[string]bool{"city": true, "town": true, "province": true, "country": true, "place": true,
+	"year": true, "date": true, "month": true, "percentage": true, "percent": true, "share": true, "proportion": true,
+	"number": true, "company": true, "firm": true, "group": true, "name": true, "person": true, "people": true,
+	"called": true, "call": true, "kind": true, "type": true, "list": true, "one": true, "ones": true}
+
+// fillerWords are phrasing that says nothing about the topic, whether or
+// not the sources use them.
+var fillerWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`actually really also else ever even just still already currently exactly
+		besides anyway please pls thanks thank hey hi hello sort kind stuff thing things lot lots bit way aren't arent isn't
+		isnt don't dont doesn't doesnt didn't didnt can't cant won't wont i'm im you're youre tell know think mean say said
+		give gave get got getting come came coming go going went want wanted need like let lets see look find anything
+		something everything much many more most some any every all other others another about again
+		detail details detailed brief briefly summary summarise summarize short example examples overview`) {
+		fillerWords[w] = true
+	}
+}
+
+// typeWordWeight scales the weight of a type word.
+const typeWordWeight = 0.3
 
 // properNoun reports whether the word at span is capitalised and not the
 // first word of the question.
@@ -452,9 +597,10 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 		sents[i] = f
 	}
 
-	scoreRun := func(run []sentenceFacts) (float64, float64, float64) {
+	scoreRun := func(run []sentenceFacts) (float64, float64, float64, float64, []string) {
 		span := corpus.Span{Start: run[0].Start, End: run[len(run)-1].End}
-		var got, inRun float64
+		var got, inRun, missing float64
+		var unmatched []string
 		for _, t := range w.order {
 			wt := w.term[t]
 			q := 0.0
@@ -472,6 +618,12 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 				}
 			}
 			got += wt * c
+			if c == 0 {
+				if !w.foreign[t] {
+					missing = max(missing, wt)
+				}
+				unmatched = append(unmatched, t)
+			}
 			inRun += wt * q
 		}
 		cov, quoted := 0.0, 0.0
@@ -488,6 +640,10 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 			positions = append(positions, f.positions...)
 		}
 		score += 0.1 * proximity(positions, span)
+		// A list question prefers the fuller list.
+		if q.Type == TypeList || q.Unit == UnitMany {
+			score += 0.03 * float64(min(listItems(text)-1, 5))
+		}
 		if top > 0 {
 			score += e.opts.RetrievalWeight * h.Score / top
 		}
@@ -497,7 +653,10 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 		} else if n < 6 {
 			score -= 0.1 // "Two years." says little without the next sentence
 		}
-		return score, cov, quoted
+		if w.total > 0 {
+			missing /= w.total
+		}
+		return score, cov, quoted, missing, unmatched
 	}
 
 	// A number the question gives ("the 2026-30 plan", "in 2024") must be
@@ -524,6 +683,14 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 			}
 		}
 		return out
+	}
+	nameMissing := func(run []sentenceFacts) bool {
+		for t := range w.names {
+			if outside[t] == 0 && !slices.ContainsFunc(run, func(f sentenceFacts) bool { return f.covered[t] > 0 }) {
+				return true
+			}
+		}
+		return false
 	}
 	numberMissing := func(run []sentenceFacts) bool {
 		for _, n := range numbers {
@@ -552,10 +719,16 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 				break
 			}
 			run := sents[from : j+1]
-			if numberMissing(run) {
+			if numberMissing(run) || nameMissing(run) {
 				continue
 			}
-			score, cov, quoted := scoreRun(run)
+			// A window that opens with "it" or "the firm" and has nothing
+			// before it does not say whom it is about: it cannot name the
+			// company or person asked for.
+			if sents[from].refers && from == 0 && (q.Type == TypeOrganisation || q.Type == TypePerson || q.Type == TypePlace) {
+				continue
+			}
+			score, cov, quoted, missing, unmatched := scoreRun(run)
 			// A longer window must earn its length; an FAQ answer reads best
 			// whole.
 			if h.Kind == corpus.KindFAQ && from == 0 && j == len(sents)-1 {
@@ -563,7 +736,7 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 			} else {
 				score -= 0.04 * float64(j-i)
 			}
-			out = append(out, candidate{hit: h, rank: rank, span: span, score: score, coverage: cov, quoted: quoted, parts: partsOf(run)})
+			out = append(out, candidate{hit: h, rank: rank, span: span, score: score, coverage: cov, quoted: quoted, missing: missing, unmatched: unmatched, parts: partsOf(run)})
 		}
 	}
 	return out
@@ -610,6 +783,9 @@ func init() {
 }
 
 func matchCredit(m corpus.Match) float64 {
+	if m.Credit > 0 {
+		return m.Credit
+	}
 	if m.Exact {
 		return 1
 	}
@@ -624,4 +800,10 @@ func proximity(positions []int, s corpus.Span) float64 {
 	}
 	spread := float64(positions[len(positions)-1]-positions[0]) / float64(max(s.End-s.Start, 1))
 	return 1 - spread
+}
+
+// englishWord reports whether the lexicon knows w as an English word.
+func englishWord(w string) bool {
+	w = strings.ToLower(w)
+	return lexicon.Known(w)
 }

@@ -133,7 +133,11 @@ func runQuality(t testing.TB, e *answers.Engine, corpusName string, qs []evalQue
 			r.all.Wrong++
 			mark = "WRONG   "
 		}
-		r.lines = append(r.lines, fmt.Sprintf("%s %-17s %s -> %s", mark, q.Category, q.Q, summary(a)))
+		line := fmt.Sprintf("%s %-17s %s -> %s", mark, q.Category, q.Q, summary(a))
+		if *details {
+			line += fmt.Sprintf("\n     type %v coverage %.2f missing %.2f unmatched %v foreign %.2f %v: %q", a.Type, a.Coverage, a.Missing, a.Unmatched, a.ForeignShare, a.Foreign, a.Text)
+		}
+		r.lines = append(r.lines, line)
 	}
 	return r
 }
@@ -251,6 +255,8 @@ func TestEval(t *testing.T) {
 		})
 	}
 }
+
+var details = flag.Bool("details", false, "show how each answer was scored in the reports")
 
 var updateFloors = flag.Bool("update-floors", false, "record the eval's per-category results as its floors")
 

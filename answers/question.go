@@ -5,10 +5,12 @@ package answers
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"futurebot/corpus"
+	"futurebot/lexicon"
 )
 
 // MaxQuestionBytes bounds the text searched for one question.
@@ -22,13 +24,32 @@ type Question struct {
 	Search string
 	// Type is what the question asks for; Types adds a second thing when
 	// it asks two ("who coined it, and when?"). Unit narrows a number.
-	Type     Type
-	Types    []Type
-	Unit     Unit
+	Type  Type
+	Types []Type
+	Unit  Unit
+	// Focus is the noun a which/what question asks a name for ("forum"
+	// in "what forum did he speak at"), or "".
+	Focus    string
 	Mentions []corpus.Mention
 	// EntitySpans are where the canonical entity names sit in Search.
 	EntitySpans []EntitySpan
+	// Alternatives are other words for words of Search: synonyms and
+	// related words, other senses of a translated Chinese word.
+	Alternatives []corpus.Alternative
+	// Han is the question's Chinese text.
+	Han string
 }
+
+// Credits of alternative words, against 1 for the word itself (a typo
+// found by fuzzy matching counts 0.8).
+const (
+	glossCredit   = 0.9 // another sense of a Chinese word's translation
+	synonymCredit = 0.7
+	relatedCredit = 0.5
+	// maxSynonyms and maxRelated bound the alternatives of one word.
+	maxSynonyms = 6
+	maxRelated  = 4
+)
 
 // EntitySpan places an entity's canonical name inside Question.Search.
 type EntitySpan struct {
@@ -56,6 +77,7 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 	text := chatWords(raw)
 	q.Types, q.Unit = classify(text)
 	q.Type = q.Types[0]
+	q.Focus = focusOf(text)
 	if m != nil {
 		q.Mentions = m.Find(text)
 	}
@@ -67,17 +89,61 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 		if men.Start < pos {
 			continue
 		}
-		b.WriteString(text[pos:men.Start])
+		b.WriteString(q.translate(text[pos:men.Start]))
 		start := b.Len()
 		b.WriteString(men.Entity.Name)
 		q.EntitySpans = append(q.EntitySpans, EntitySpan{Entity: men.Entity, Span: corpus.Span{Start: start, End: b.Len()}})
 		pos = men.End
 	}
-	b.WriteString(text[pos:])
+	b.WriteString(q.translate(text[pos:]))
 	q.Search = b.String()
+	q.Han = hanOnly(raw)
+	q.Alternatives = append(q.Alternatives, englishAlternatives(q.Search, q.EntitySpans)...)
 	// Blank out question words without moving the entity spans.
 	q.Search = questionWords.ReplaceAllStringFunc(q.Search, func(s string) string { return strings.Repeat(" ", len(s)) })
 	return q
+}
+
+// translate turns the Chinese of s into English words and keeps the
+// alternatives that gives.
+func (q *Question) translate(s string) string {
+	if !hasHan(s) {
+		return s
+	}
+	out, alts := translateHan(s)
+	q.Alternatives = append(q.Alternatives, alts...)
+	return out
+}
+
+// englishAlternatives gives each content word of text outside the entity
+// names its synonyms and related words.
+func englishAlternatives(text string, entities []EntitySpan) []corpus.Alternative {
+	var out []corpus.Alternative
+	seen := map[string]bool{}
+	i := 0
+	for i < len(text) {
+		j := i
+		for j < len(text) && (text[j] >= 'a' && text[j] <= 'z' || text[j] >= 'A' && text[j] <= 'Z' || j > i && text[j] == '-') {
+			j++
+		}
+		if j == i {
+			i++
+			continue
+		}
+		w := strings.ToLower(text[i:j])
+		inEntity := slices.ContainsFunc(entities, func(es EntitySpan) bool { return i >= es.Start && i < es.End })
+		if len(w) >= 3 && !stopWords[w] && !seen[w] && !inEntity {
+			seen[w] = true
+			if syn := lexicon.Synonyms(w); len(syn) > 0 {
+				out = append(out, corpus.Alternative{Word: w, Words: syn[:min(len(syn), maxSynonyms)], Credit: synonymCredit})
+			}
+			if rel := lexicon.Related(w); len(rel) > 0 {
+				out = append(out, corpus.Alternative{Word: w, Words: rel[:min(len(rel), maxRelated)], Credit: relatedCredit})
+			}
+		}
+		i = j
+	}
+	return out
 }
 
 func sortedMentions(ms []corpus.Mention) []corpus.Mention {
@@ -93,6 +159,7 @@ func sortedMentions(ms []corpus.Mention) []corpus.Mention {
 // chatSpellings are the short forms members type in chat, spelt out so the
 // question words and terms are recognised.
 var chatSpellings = map[string]string{"wat": "what", "wot": "what", "wut": "what", "wats": "what is", "whats": "what is",
+	"whos": "who is", "wheres": "where is", "hows": "how is", "whens": "when is", "whys": "why is", "whose": "whose",
 	"wich": "which", "whih": "which", "wen": "when", "wher": "where", "hw": "how", "r": "are", "u": "you", "ur": "your",
 	"n": "and", "pls": "please", "plz": "please", "yr": "year", "yrs": "years", "govt": "government", "gov": "government",
 	"ppl": "people", "bc": "because", "cuz": "because", "abt": "about", "info": "information", "w/": "with", "thx": "thanks",

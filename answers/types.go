@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"futurebot/corpus"
 )
 
 // Type is the kind of answer a question expects.
@@ -49,7 +51,7 @@ type typeCue struct {
 }
 
 var typeCues = []typeCue{
-	{regexp.MustCompile(`(?i)\bhow many (billion|million|trillion|yuan|dollars?|usd|rmb)\b|\bhow much (money|does .{0,40}\bcost|do .{0,40}\bcost|is .{0,40}\bworth)\b|\bwhat (is|was) the (price|cost)\b|\b(price|cost) of\b`), TypeNumber, UnitMoney},
+	{regexp.MustCompile(`(?i)\bhow many (billion|million|trillion|yuan|dollars?|usd|rmb)\b|\bhow much (money|cash|funding|funds|investment|capital|budget|spending|revenue|profit|does .{0,40}\bcost|do .{0,40}\bcost|is .{0,40}\bworth)\b|\bwhat (is|was) the (price|cost)\b|\b(price|cost) of\b`), TypeNumber, UnitMoney},
 	{regexp.MustCompile(`(?i)\bhow long ago\b|\bsince when\b|\buntil when\b|\bby when\b|\bwhen\b|\b(what|which|in what) (year|date|month|day|decade)\b`), TypeDate, UnitAny},
 	{regexp.MustCompile(`(?i)\bhow long\b`), TypeNumber, UnitDuration},
 	{regexp.MustCompile(`(?i)\bhow many\b|\bnumber of\b`), TypeNumber, UnitCount},
@@ -211,14 +213,14 @@ func hasHan(s string) bool {
 
 // evidence is what a candidate answer holds of each type.
 var (
-	yearRe     = regexp.MustCompile(`\b(1[5-9]\d\d|20\d\d)\b`)
-	monthRe    = regexp.MustCompile(`(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december)\b`)
-	numberRe   = regexp.MustCompile(`(?i)(\d[\d,.]*(\s*(%|per ?cent\b))?|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|half|quarter|third)\b(\s+(per ?cent\b))?)`)
-	shareRe    = regexp.MustCompile(`(?i)(%|\bper ?cent\b|\b(half|quarter|third|majority|share|proportion)\b)`)
-	moneyRe    = regexp.MustCompile(`(?i)([$€£¥]\s*\d|\b\d[\d,.]*\s*(billion|million|trillion|bn|m)?\s*(yuan|dollars?|usd|rmb|euros?)\b|\b(billion|million|trillion)\b)`)
-	durationRe = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)\s+(years?|months?|weeks?|days?|hours?|decades?)\b`)
-	rankRe     = regexp.MustCompile(`(?i)\b(first|second|third|fourth|fifth|top|largest|biggest|leading|\d+(st|nd|rd|th))\b`)
-	listRe     = regexp.MustCompile(`[,;].*[,;]|:.*(,| and )|\band\b`)
+	yearRe        = regexp.MustCompile(`\b(1[5-9]\d\d|20\d\d)\b`)
+	monthRe       = regexp.MustCompile(`(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december)\b`)
+	numberRe      = regexp.MustCompile(`(?i)(\d[\d,.]*(\s*(%|per ?cent\b))?|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|half|quarter|third)\b(\s+(per ?cent\b))?)`)
+	shareRe       = regexp.MustCompile(`(?i)(%|\bper ?cent\b|\b(half|quarter|third|majority|share|proportion)\b)`)
+	moneyRe       = regexp.MustCompile(`(?i)([$€£¥]\s*\d|\b\d[\d,.]*\s*(billion|million|trillion|bn|m)?\s*(yuan|dollars?|usd|rmb|euros?)\b|\b(billion|million|trillion)\b)`)
+	durationRe    = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)\s+(years?|months?|weeks?|days?|hours?|decades?)\b`)
+	timeUnitAfter = regexp.MustCompile(`^\s+(years?|months?|weeks?|days?|hours?|decades?)\b`)
+	rankRe        = regexp.MustCompile(`(?i)\b(first|second|third|fourth|fifth|top|largest|biggest|leading|\d+(st|nd|rd|th))\b`)
 	// groupRe are words naming who did something when no name is given:
 	// "a US congressional commission", "the ministry".
 	groupRe = regexp.MustCompile(`(?i)\b(commission|ministry|government|council|committee|agency|regulator|parliament|congress|lawmakers|researchers|scientists|president|governor|minister|officials?|authorities|companies|firms?|start-ups|investors)\b`)
@@ -245,16 +247,16 @@ func evidenceFor(t Type, unit Unit, text string, asked *askedWords) bool {
 	case TypeNumber:
 		return numberEvidence(unit, text, asked)
 	case TypePerson:
-		return newNames(text, asked) > 0 || newGroup(text, asked)
+		return newNames(text, asked, false) > 0 || newGroup(text, asked)
 	case TypePlace:
-		return newNames(text, asked) > 0
+		return newNames(text, asked, true) > 0
 	case TypeOrganisation:
 		if unit == UnitMany {
-			return newNames(text, asked) >= 2
+			return newNames(text, asked, false) >= 2
 		}
-		return newNames(text, asked) > 0
+		return newNames(text, asked, false) > 0
 	case TypeList:
-		return listRe.MatchString(text)
+		return listItems(text) >= 2
 	}
 	return true
 }
@@ -279,8 +281,15 @@ func numberEvidence(unit Unit, text string, asked *askedWords) bool {
 		if asked.has(word) || yearRe.MatchString(n) && unit != UnitShare {
 			continue
 		}
-		// "2021-25" names a plan, not a quantity.
+		// "2021-25" names a plan and "6G" a network, not a quantity.
 		if loc[0] > 0 && (text[loc[0]-1] == '-' || text[loc[0]-1] == '/') {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(text[loc[1]:]); loc[1] < len(text) && unicode.IsLetter(r) {
+			continue
+		}
+		// "within two years" is a time, not a count of things.
+		if unit == UnitCount && timeUnitAfter.MatchString(text[loc[1]:]) {
 			continue
 		}
 		percent := shareRe.MatchString(n) || strings.HasPrefix(strings.ToLower(strings.TrimSpace(text[loc[1]:min(len(text), loc[1]+9)])), "per cent")
@@ -298,7 +307,7 @@ func numberEvidence(unit Unit, text string, asked *askedWords) bool {
 // newNames counts the names in text (capitalised words or runs of words)
 // that the question does not give. A capitalised word that only starts a
 // sentence does not count.
-func newNames(text string, asked *askedWords) int {
+func newNames(text string, asked *askedWords, places bool) int {
 	n := 0
 	for _, loc := range capsRe.FindAllStringIndex(text, -1) {
 		name := text[loc[0]:loc[1]]
@@ -306,10 +315,13 @@ func newNames(text string, asked *askedWords) int {
 		if len(words) == 1 && sentenceStart(text, loc[0]) || commonCapitalised[strings.ToLower(words[0])] && len(words) == 1 {
 			continue
 		}
+		if places && asked.entityNames[corpus.NormalizeName(name)] {
+			continue // a company, sector or policy the corpus knows is not a place
+		}
 		for _, w := range words {
 			lw := strings.ToLower(w)
-			if lw == "of" || lw == "and" || commonCapitalised[lw] {
-				continue
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) || lw == "of" || lw == "and" || commonCapitalised[lw] {
+				continue // "cell" in "T-cell" names nothing new
 			}
 			if !asked.has(lw) {
 				n++
@@ -357,17 +369,27 @@ func sentenceStart(text string, i int) bool {
 // askedWords are the words of a question, lowercased, with the names and
 // aliases of the entities it mentions and the numbers it gives as words
 // and digits.
-type askedWords struct{ words map[string]bool }
+type askedWords struct {
+	words map[string]bool
+	// entityNames are the normalised names and aliases of every entity
+	// the corpus knows: a company is not a place.
+	entityNames map[string]bool
+}
 
 var numberWords = map[string]string{"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
 	"seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12"}
 
-func newAskedWords(q *Question) *askedWords {
-	a := &askedWords{words: map[string]bool{}}
-	add := func(s string) {
+func newAskedWords(q *Question, entityNames map[string]bool) *askedWords {
+	a := &askedWords{words: map[string]bool{}, entityNames: entityNames}
+	// Numbers count as asked only when the member wrote them: "six" in
+	// the name "Six Little Dragons" is what "how many?" wants.
+	add := func(s string, numbers bool) {
 		for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 		}) {
+			if _, isNumber := numberWords[w]; !numbers && (isNumber || strings.Trim(w, "0123456789") == "") {
+				continue
+			}
 			a.words[w] = true
 			a.words[strings.TrimSuffix(w, "s")] = true
 			if d, ok := numberWords[w]; ok {
@@ -380,11 +402,12 @@ func newAskedWords(q *Question) *askedWords {
 			}
 		}
 	}
-	add(q.Raw)
-	add(q.Search)
+	add(q.Raw, true)
+	add(chatWords(q.Raw), true)
+	add(q.Search, false)
 	for _, m := range q.Mentions {
 		for _, n := range m.Entity.Names() {
-			add(n)
+			add(n, false)
 		}
 	}
 	return a
@@ -394,3 +417,71 @@ func (a *askedWords) has(w string) bool {
 	w = strings.ToLower(w)
 	return a.words[w] || a.words[strings.TrimSuffix(w, "s")] || a.words[strings.TrimSuffix(w, "'s")]
 }
+
+// focusRe finds the noun a which/what question is about: "what forum did
+// he speak at" is about a forum, "which investment bank" about a bank.
+var focusRe = regexp.MustCompile(`(?i)\b(?:which|what)\s+(?:(?:kind|sort|type) of\s+)?([a-z][a-z-]*)(?:'s)?(?:\s+([a-z][a-z-]*)(?:'s)?)?`)
+
+// focusOf returns the noun a which/what question asks a name for, or "".
+// A plural ("which tools") asks for a list of things, not a name.
+func focusOf(q string) string {
+	m := focusRe.FindStringSubmatch(q)
+	if m == nil {
+		return ""
+	}
+	focus := ""
+	for _, w := range m[1:] {
+		w = strings.ToLower(w)
+		if w == "" || verbLike[w] || stopWordsForFocus[w] || irregularVerbs[w] || len(focus) > 0 && strings.HasSuffix(w, "ed") {
+			break
+		}
+		focus = w
+	}
+	if strings.HasSuffix(focus, "s") && !strings.HasSuffix(focus, "ss") {
+		return ""
+	}
+	return focus
+}
+
+var irregularVerbs = map[string]bool{"got": true, "get": true, "gets": true, "took": true, "take": true, "takes": true,
+	"made": true, "make": true, "makes": true, "came": true, "come": true, "comes": true, "gave": true, "give": true,
+	"gives": true, "went": true, "go": true, "goes": true, "put": true, "puts": true, "run": true, "runs": true, "ran": true,
+	"said": true, "says": true, "say": true, "built": true, "build": true, "builds": true, "sold": true, "sell": true,
+	"won": true, "win": true, "leads": true, "lead": true, "led": true, "set": true, "sets": true, "holds": true,
+	"held": true, "owns": true, "own": true, "became": true, "become": true, "becomes": true, "got's": true}
+
+var stopWordsForFocus = map[string]bool{"the": true, "a": true, "an": true, "this": true, "that": true, "these": true,
+	"those": true, "it": true, "they": true, "he": true, "she": true, "we": true, "you": true, "i": true, "its": true,
+	"their": true, "his": true, "her": true, "our": true, "your": true, "one": true, "ones": true, "about": true,
+	"new": true, "else": true, "exactly": true, "happened": true, "happens": true}
+
+// nameNearFocus reports whether text uses the focus noun and, if it does,
+// whether a name the question does not give stands next to it ("the
+// Lujiazui Forum", "companies like WuXi AppTec"). A sentence that speaks
+// of "the same forum" without naming it does not say which forum.
+func nameNearFocus(text, focus string, asked *askedWords) (uses, named bool) {
+	if focus == "" {
+		return false, false
+	}
+	words := strings.Fields(text)
+	for i, w := range words {
+		lw := strings.ToLower(strings.Trim(w, `.,;:!?"'“”‘’()`))
+		if lw != focus && strings.TrimSuffix(lw, "s") != focus && strings.TrimSuffix(lw, "es") != focus {
+			continue
+		}
+		uses = true
+		from, to := max(0, i-4), min(len(words), i+5)
+		if newNames(strings.Join(words[from:to], " "), asked, false) > 0 {
+			return true, true
+		}
+	}
+	return uses, false
+}
+
+// listItems counts the items of the longest enumeration text could hold:
+// separators ("," ";" "and" "or") plus one.
+func listItems(text string) int {
+	return strings.Count(text, ",") + strings.Count(text, ";") + len(conjunctionRe.FindAllStringIndex(text, -1)) + 1
+}
+
+var conjunctionRe = regexp.MustCompile(`\b(and|or)\b`)

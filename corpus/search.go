@@ -19,6 +19,22 @@ type Query struct {
 	// Browse asks for one ranking of every match, the same on every page,
 	// with no shortcut that looks at the likeliest passages first.
 	Browse bool
+	// Alternatives are other words for words of Text: synonyms and related
+	// words of an English word, the other senses of a Chinese word's
+	// translation. A passage that has one matches the word, for less.
+	Alternatives []Alternative
+	// Han is the question's Chinese text, matched against Chinese text in
+	// the passages.
+	Han string
+}
+
+// Alternative is another word for a word of Query.Text.
+type Alternative struct {
+	// Word is the word of Query.Text; Words stand in for it.
+	Word  string
+	Words []string
+	// Credit is how much a match of Words counts, against 1 for Word.
+	Credit float64
 }
 
 // Match is one place where a query term matched a passage.
@@ -27,8 +43,11 @@ type Match struct {
 	// synonym match counts for the query term it stands in for).
 	Term string
 	Span
-	// Exact is false for fuzzy matches.
+	// Exact is false for fuzzy matches and alternatives.
 	Exact bool
+	// Credit is how much an alternative's match counts (see Alternative);
+	// 0 for the term itself or a fuzzy match.
+	Credit float64
 }
 
 // Hit is one passage found by a query.

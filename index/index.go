@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -348,12 +349,50 @@ func toBleveDoc(p *corpus.Passage, m *corpus.Matcher) bleveDoc {
 		}
 		return out
 	}
-	return bleveDoc{
+	doc := bleveDoc{
 		fieldTitle: p.Title, fieldHeading: p.Heading, fieldBody: p.Text, fieldQuestion: p.Question,
 		fieldSectors: names(corpus.Sector), fieldCompanies: names(corpus.Company), fieldPolicies: names(corpus.Policy),
 		fieldKind: string(p.Kind), fieldSource: p.Source, fieldPublished: p.Published, fieldURL: p.URL,
 		fieldDocID: p.DocID, fieldPosition: p.Position, fieldStart: p.Start, fieldEnd: p.End,
 	}
+	if han := hanText(p.Title + "\n" + p.Question + "\n" + p.Text); han != "" {
+		doc[fieldHan] = han
+	}
+	return doc
+}
+
+// hanText keeps the runs of Han characters of s, one per line.
+func hanText(s string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			b.WriteRune(r)
+			in = true
+		} else if in {
+			b.WriteByte('\n')
+			in = false
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// hanBigrams returns the distinct pairs of adjacent Han characters of s
+// (single characters for a run of one), as the CJK analyzer indexes them.
+func hanBigrams(s string) []string {
+	var out []string
+	for _, run := range strings.Fields(hanText(s)) {
+		r := []rune(run)
+		if len(r) == 1 && !slices.Contains(out, run) {
+			out = append(out, run)
+		}
+		for i := 0; i+1 < len(r); i++ {
+			if bg := string(r[i : i+2]); !slices.Contains(out, bg) {
+				out = append(out, bg)
+			}
+		}
+	}
+	return out
 }
 
 // Open opens a built index at dir. It fails with ErrLocked rather than wait
@@ -485,7 +524,22 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 		}
 	}
 
-	main := ix.textQuery(q, res.Terms, unknown)
+	// Chinese words of the question are matched as CJK bigrams, those the
+	// index has: the question's Chinese is also translated into Text, so
+	// a bigram no passage has says nothing.
+	var han []string
+	for _, bg := range hanBigrams(q.Han) {
+		df := 0
+		for _, r := range readers {
+			df += ix.fieldFreq(ctx, r, bg, fieldHan)
+		}
+		if df > 0 {
+			han = append(han, bg)
+			res.Terms = append(res.Terms, corpus.Term{Text: bg, Span: corpus.Span{Start: -1, End: -1}, DocFreq: df, Weight: ix.idf(df)})
+		}
+	}
+	alts := ix.alternatives(q.Alternatives, terms)
+	main := ix.textQuery(q, res.Terms, unknown, alts)
 	if main == nil {
 		if q.Kind == "" && q.Sector == "" && q.Company == "" && q.Policy == "" {
 			return res, nil
@@ -532,7 +586,13 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 		res.Hits = append(res.Hits, corpus.Hit{Passage: passageFrom(h), Score: h.Score})
 	}
 	if q.Locate > 0 && len(res.Hits) > 0 {
-		ix.locate(terms, unknown, &res, min(q.Locate, len(res.Hits)))
+		surface := map[string]string{}
+		for _, t := range res.Terms {
+			if slices.Contains(unknown, t.Text) && t.Start >= 0 {
+				surface[t.Text] = strings.ToLower(q.Text[t.Start:t.End])
+			}
+		}
+		ix.locate(terms, unknown, surface, alts, han, &res, min(q.Locate, len(res.Hits)))
 	}
 	return res, nil
 }
@@ -543,13 +603,24 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 // token counts for a query term when it is the term, a synonym of it (an
 // entity's one-word aliases), or, for a term the index does not know, within
 // the fuzzy distance of it.
-func (ix *Index) locate(terms, unknown []string, res *corpus.Results, n int) {
+func (ix *Index) locate(terms, unknown []string, surface map[string]string, alts []alternative, han []string, res *corpus.Results, n int) {
 	want := make(map[string]string, len(terms))
 	for _, t := range terms {
 		want[t] = t
 		for _, syn := range ix.synonyms[t] {
 			if _, ok := want[syn]; !ok {
 				want[syn] = t
+			}
+		}
+	}
+	// Alternatives count for the term they stand in for, for less.
+	alt := map[string]alternative{}
+	for _, a := range alts {
+		for _, w := range a.terms {
+			if _, ok := want[w]; !ok {
+				if prev, ok := alt[w]; !ok || prev.credit < a.credit {
+					alt[w] = alternative{term: a.term, credit: a.credit}
+				}
 			}
 		}
 	}
@@ -561,12 +632,36 @@ func (ix *Index) locate(terms, unknown []string, res *corpus.Results, n int) {
 				out = append(out, corpus.Match{Term: q, Span: corpus.Span{Start: tok.Start, End: tok.End}, Exact: true})
 				continue
 			}
+			if a, ok := alt[term]; ok {
+				out = append(out, corpus.Match{Term: a.term, Span: corpus.Span{Start: tok.Start, End: tok.End}, Credit: a.credit})
+				continue
+			}
+			// A typo is judged on the words as written as well as on their
+			// stems: "robtics" is one edit from "robotics", two from
+			// "robot".
 			for _, u := range unknown {
-				if term != "" && term[0] == u[0] && corpus.EditDistance(term, u) <= fuzziness(u) {
+				if term == "" || term[0] != u[0] {
+					continue
+				}
+				written := strings.ToLower(text[tok.Start:tok.End])
+				if corpus.EditDistance(term, u) <= fuzziness(u) || surface[u] != "" && corpus.EditDistance(written, surface[u]) <= fuzziness(surface[u]) {
 					out = append(out, corpus.Match{Term: u, Span: corpus.Span{Start: tok.Start, End: tok.End}})
 					break
 				}
 			}
+		}
+		for _, bg := range han {
+			for from := 0; ; {
+				i := strings.Index(text[from:], bg)
+				if i < 0 {
+					break
+				}
+				out = append(out, corpus.Match{Term: bg, Span: corpus.Span{Start: from + i, End: from + i + len(bg)}, Exact: true})
+				from += i + len(bg)
+			}
+		}
+		if len(han) > 0 {
+			slices.SortStableFunc(out, func(a, b corpus.Match) int { return a.Start - b.Start })
 		}
 		return out
 	}
@@ -603,6 +698,47 @@ func (ix *Index) analyze(text string) ([]string, []corpus.Span) {
 		}
 	}
 	return terms, spans
+}
+
+// fieldFreq is how many passages have term in field.
+func (ix *Index) fieldFreq(ctx context.Context, r bleveindex.IndexReader, term, field string) int {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0
+	}
+	defer tfr.Close()
+	return int(tfr.Count())
+}
+
+// alternative is a query term's stand-ins, analysed.
+type alternative struct {
+	term   string // the query term they stand in for
+	terms  []string
+	credit float64
+}
+
+// alternatives analyses the question's alternative words: each stands in
+// for the analysed form of its word when that is a term of the question.
+func (ix *Index) alternatives(alts []corpus.Alternative, terms []string) []alternative {
+	var out []alternative
+	for _, a := range alts {
+		toks := ix.analyzer.Analyze([]byte(a.Word))
+		if len(toks) != 1 || !slices.Contains(terms, string(toks[0].Term)) {
+			continue
+		}
+		al := alternative{term: string(toks[0].Term), credit: a.Credit}
+		for _, w := range a.Words {
+			for _, tok := range ix.analyzer.Analyze([]byte(w)) {
+				if t := string(tok.Term); t != al.term && !slices.Contains(terms, t) && !slices.Contains(al.terms, t) {
+					al.terms = append(al.terms, t)
+				}
+			}
+		}
+		if len(al.terms) > 0 {
+			out = append(out, al)
+		}
+	}
+	return out
 }
 
 func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, term string) int {
@@ -679,12 +815,32 @@ const (
 // textQuery is the retrieval query: the question's terms and the entities
 // it names. In a large index, common terms become optional ("should")
 // clauses scored only on the passages the rarer terms find.
-func (ix *Index) textQuery(q corpus.Query, terms []corpus.Term, unknown []string) query.Query {
+func (ix *Index) textQuery(q corpus.Query, terms []corpus.Term, unknown []string, alts []alternative) query.Query {
 	rare, common := q.Text, ""
 	if ix.docCount >= commonMinDocs {
 		rare, common = splitCommon(q.Text, terms, ix.docCount*commonShare)
 	}
 	parts := append(matchText(rare, ix.retrievalFields(), unknown), ix.entityClauses(q.Entities)...)
+	// A word the index does not know is looked for by its alternatives.
+	for _, a := range alts {
+		if !slices.ContainsFunc(terms, func(t corpus.Term) bool { return t.Text == a.term && t.DocFreq == 0 }) {
+			continue
+		}
+		for _, t := range a.terms {
+			for _, f := range ix.retrievalFields() {
+				tq := bleve.NewTermQuery(t)
+				tq.SetField(f.name)
+				tq.SetBoost(f.boost * a.credit)
+				parts = append(parts, tq)
+			}
+		}
+	}
+	if q.Han != "" {
+		m := bleve.NewMatchQuery(hanText(q.Han))
+		m.SetField(fieldHan)
+		m.SetBoost(ix.opts.Boosts.Body)
+		parts = append(parts, m)
+	}
 	if len(parts) == 0 {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
@@ -17,6 +18,7 @@ const (
 	fieldTitle     = "title"
 	fieldHeading   = "heading"
 	fieldBody      = "body"
+	fieldHan       = "han" // the Chinese text of title, question and body, as CJK bigrams
 	fieldQuestion  = "question"
 	fieldSectors   = "sectors"
 	fieldCompanies = "companies"
@@ -108,6 +110,12 @@ func newMapping(scoring string) (mapping.IndexMapping, error) {
 	dm.AddFieldMappingsAt(fieldHeading, text(true))
 	dm.AddFieldMappingsAt(fieldBody, text(true))
 	dm.AddFieldMappingsAt(fieldQuestion, text(true))
+	han := bleve.NewTextFieldMapping()
+	han.Analyzer = cjk.AnalyzerName
+	han.Store = false
+	han.IncludeTermVectors = false
+	han.IncludeInAll = false
+	dm.AddFieldMappingsAt(fieldHan, han)
 	dm.AddFieldMappingsAt(fieldSectors, entity())
 	dm.AddFieldMappingsAt(fieldCompanies, entity())
 	dm.AddFieldMappingsAt(fieldPolicies, entity())
