@@ -576,7 +576,7 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 		f := sentenceFacts{Span: sp, covered: map[string]float64{}, mentioned: map[*corpus.Entity]bool{}, subjectAt: -1}
 		f.heading = strings.HasPrefix(text, corpus.HeadingPrefix) || strings.HasSuffix(strings.TrimRight(text, `"'”’) `), "?")
 		f.bare = bareYesNo.MatchString(text)
-		f.refers = refersBack.MatchString(text)
+		f.refers = refersBack(text)
 		if i > 0 {
 			f.newParagraph = strings.Contains(h.Text[spans[i-1].End:sp.Start], "\n\n")
 		}
@@ -742,14 +742,39 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 	return out
 }
 
+// bareYesNo is an FAQ answer's opening "Yes." or "No.": it answers only a
+// yes/no question.
+var bareYesNo = regexp.MustCompile(`(?i)^(yes|no|not yet|not quite)[.!,;]?$`)
+
+// Words by which a sentence leans on the one before it: pronouns, and
+// generic nouns after "this", "that" or "the" ("the firm", "this plan").
 var (
-	// bareYesNo is an FAQ answer's opening "Yes." or "No.": it answers only
-	// a yes/no question.
-	bareYesNo = regexp.MustCompile(`(?i)^(yes|no|not yet|not quite)[.!,;]?$`)
-	// refersBack matches a sentence that leans on the one before it: it
-	// opens with a pronoun, or names its subject by a generic noun early.
-	refersBack = regexp.MustCompile(`(?i)^(?:\S+\s+){0,6}?(it|its|they|their|them|these|those|he|she|his|her|both|such|(this|that|the) (firm|company|group|ministry|plan|list|programme|program|studio|start-up|startup|commission|model|scheme|guidelines|sector|field|bank|push|strategy|policy|city|area|technology|therapy|therapies))\b`)
+	pronouns = map[string]bool{"it": true, "its": true, "they": true, "their": true, "them": true, "these": true,
+		"those": true, "he": true, "she": true, "his": true, "her": true, "both": true, "such": true}
+	referringNouns = map[string]bool{"firm": true, "company": true, "group": true, "ministry": true, "plan": true,
+		"list": true, "programme": true, "program": true, "studio": true, "start-up": true, "startup": true,
+		"commission": true, "model": true, "scheme": true, "guidelines": true, "sector": true, "field": true, "bank": true,
+		"push": true, "strategy": true, "policy": true, "city": true, "area": true, "technology": true, "therapy": true,
+		"therapies": true}
 )
+
+// refersBack reports whether a sentence leans on the one before it: a
+// pronoun or a generic noun ("the firm") among its first seven words.
+func refersBack(sentence string) bool {
+	head := sentence[:min(len(sentence), 90)]
+	words := strings.FieldsFunc(strings.ToLower(head), func(r rune) bool {
+		return !unicode.IsLetter(r) && r != '-'
+	})
+	for i, w := range words[:min(len(words), 7)] {
+		if pronouns[w] {
+			return true
+		}
+		if (w == "this" || w == "that" || w == "the") && i+1 < len(words) && referringNouns[words[i+1]] {
+			return true
+		}
+	}
+	return false
+}
 
 // questionSimilarity is the share of an FAQ question's content words that
 // the user's question matched: high when the user asked the same thing.

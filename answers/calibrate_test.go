@@ -117,3 +117,51 @@ func (c *cachedSearcher) Search(ctx context.Context, q corpus.Query) (corpus.Res
 	}
 	return r, err
 }
+
+// withoutSynonyms drops the English synonyms and related words from every
+// query, keeping the other senses of translated Chinese words.
+type withoutSynonyms struct{ s answers.Searcher }
+
+func (w withoutSynonyms) Search(ctx context.Context, q corpus.Query) (corpus.Results, error) {
+	var keep []corpus.Alternative
+	for _, a := range q.Alternatives {
+		if a.Credit >= 0.9 {
+			keep = append(keep, a)
+		}
+	}
+	q.Alternatives = keep
+	return w.s.Search(ctx, q)
+}
+
+// TestSynonymsEffect measures the development sets with and without the
+// WordNet synonyms and related words, to show they earn their place. Run:
+//
+//	go test ./answers -run TestSynonymsEffect -calibrate -v
+func TestSynonymsEffect(t *testing.T) {
+	if !*calibrate {
+		t.Skip("run with -calibrate to measure the synonyms")
+	}
+	var dev []evalQuestion
+	if err := json.Unmarshal(sharedFile(t, "dev-questions.json"), &dev); err != nil {
+		t.Fatal(err)
+	}
+	for _, ec := range evalCorpora {
+		c := ec.load(t)
+		ix, err := index.Build(context.Background(), filepath.Join(t.TempDir(), ec.name), c, "test", nil, index.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		for _, v := range []struct {
+			name string
+			s    answers.Searcher
+		}{{"with synonyms", ix}, {"without", withoutSynonyms{ix}}} {
+			e := answers.New(v.s, ix.Entities(), answers.DefaultOptions)
+			ev := runQuality(t, e, ec.name, loadEval(t))
+			dv := runQuality(t, e, ec.name, dev)
+			t.Logf("%-9s %-13s eval %d/%d/%d (paraphrase %d/%d/%d) | dev-questions %d/%d/%d (paraphrase %d/%d/%d)", ec.name, v.name,
+				ev.all.Right, ev.all.Wrong, ev.all.Declined, ev.byCat["paraphrase"].Right, ev.byCat["paraphrase"].Wrong, ev.byCat["paraphrase"].Declined,
+				dv.all.Right, dv.all.Wrong, dv.all.Declined, dv.byCat["paraphrase"].Right, dv.byCat["paraphrase"].Wrong, dv.byCat["paraphrase"].Declined)
+		}
+	}
+}

@@ -418,26 +418,35 @@ func (a *askedWords) has(w string) bool {
 	return a.words[w] || a.words[strings.TrimSuffix(w, "s")] || a.words[strings.TrimSuffix(w, "'s")]
 }
 
-// focusRe finds the noun a which/what question is about: "what forum did
-// he speak at" is about a forum, "which investment bank" about a bank.
-var focusRe = regexp.MustCompile(`(?i)\b(?:which|what)\s+(?:(?:kind|sort|type) of\s+)?([a-z][a-z-]*)(?:'s)?(?:\s+([a-z][a-z-]*)(?:'s)?)?`)
+// focusRe finds the noun a which/what question is about, and the word
+// after it: "what forum did he speak at" is about a forum, "which
+// investment bank is quoted" about a bank.
+var focusRe = regexp.MustCompile(`(?i)\b(?:which|what)\s+(?:(?:kind|sort|type) of\s+)?([a-z][a-z-]*)(?:'s)?(?:\s+([a-z][a-z-]*)(?:'s)?)?(?:\s+([a-z][a-z-]*))?`)
 
-// focusOf returns the noun a which/what question asks a name for, or "".
-// A plural ("which tools") asks for a list of things, not a name.
+// focusOf returns the noun a which/what question asks a name for, or "":
+// the noun must be followed by a verb ("what forum did", "which firm got
+// dubbed"). A plural ("which tools") asks for a list of things, not a name.
 func focusOf(q string) string {
 	m := focusRe.FindStringSubmatch(q)
 	if m == nil {
 		return ""
 	}
-	focus := ""
+	focus, verb := "", false
 	for _, w := range m[1:] {
 		w = strings.ToLower(w)
-		if w == "" || verbLike[w] || stopWordsForFocus[w] || irregularVerbs[w] || len(focus) > 0 && strings.HasSuffix(w, "ed") {
+		if w == "" {
+			break
+		}
+		if focus != "" && (verbLike[w] || irregularVerbs[w] || strings.HasSuffix(w, "ed")) {
+			verb = true
+			break
+		}
+		if verbLike[w] || stopWordsForFocus[w] || irregularVerbs[w] {
 			break
 		}
 		focus = w
 	}
-	if strings.HasSuffix(focus, "s") && !strings.HasSuffix(focus, "ss") {
+	if !verb || strings.HasSuffix(focus, "s") && !strings.HasSuffix(focus, "ss") {
 		return ""
 	}
 	return focus

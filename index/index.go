@@ -61,7 +61,7 @@ func (o Options) withDefaults() Options {
 
 // Format changes whenever loading, splitting or the mapping changes, so an
 // index built by an older futurebot is rebuilt even if the corpus is the same.
-const Format = 4
+const Format = 5
 
 // Meta describes one built index; it is stored beside the Bleve files.
 type Meta struct {
