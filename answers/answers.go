@@ -113,7 +113,7 @@ type Options struct {
 }
 
 // DefaultOptions are the thresholds measured on the evaluation set.
-var DefaultOptions = Options{Passages: 8, MinCoverage: 0.45, OffTopicPenalty: 0, MaxMissing: 0.4, MaxForeign: 0.25, UnknownWeight: 1, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 420, RetrievalWeight: 0.1}
+var DefaultOptions = Options{Passages: 8, MinCoverage: 0.45, OffTopicPenalty: 0, MaxMissing: 0.4, MaxForeign: 0.25, UnknownWeight: 1, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 600, RetrievalWeight: 0.1}
 
 // ErrEmptyQuestion is returned for a question with nothing to search for.
 var ErrEmptyQuestion = errors.New("the question is empty")
@@ -157,7 +157,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 	}
 	res, err := e.search.Search(ctx, corpus.Query{
 		Text: q.Search, Entities: ans.Entities, Limit: e.opts.Passages, Locate: e.opts.Passages,
-		Alternatives: q.Alternatives, Han: q.Han,
+		Alternatives: q.Alternatives, Han: q.Han, Misspelt: q.Misspelt,
 	})
 	if err != nil {
 		return ans, fmt.Errorf("answer %q: %w", q.Raw, err)
@@ -447,6 +447,9 @@ func newWeights(q *Question, res corpus.Results, located int, unknownWeight floa
 		if typeWords[written] || fillerWords[written] {
 			wt *= typeWordWeight
 		}
+		if q.weak[written] {
+			wt *= weakWeight
+		}
 		if t.DocFreq == 0 && properNoun(q.Search, t.Span) {
 			w.offTopic = true
 		}
@@ -501,10 +504,15 @@ func init() {
 		isnt don't dont doesn't doesnt didn't didnt can't cant won't wont i'm im you're youre tell know think mean say said
 		give gave get got getting come came coming go going went want wanted need like let lets see look find anything
 		something everything much many more most some any every all other others another about again
-		detail details detailed brief briefly summary summarise summarize short example examples overview`) {
+		detail details detailed brief briefly summary summarise summarize short example examples overview
+		hey hi hello morning evening afternoon good going hows doing thx cheers far`) {
 		fillerWords[w] = true
 	}
 }
+
+// weakWeight scales the weight of a word the question's translation is
+// unsure of: a verb translated from Chinese ("enlighten" for 启发).
+const weakWeight = 0.4
 
 // typeWordWeight scales the weight of a type word.
 const typeWordWeight = 0.3
@@ -707,7 +715,7 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 			continue
 		}
 		from := i
-		if sents[i].refers && i > 0 && !sents[i-1].heading {
+		if sents[i].refers && i > 0 && !sents[i-1].heading && sents[i].End-sents[i-1].Start <= e.opts.MaxAnswerBytes {
 			from = i - 1
 		}
 		for j := i; j < len(sents) && j < i+3; j++ {
@@ -722,10 +730,10 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 			if numberMissing(run) || nameMissing(run) {
 				continue
 			}
-			// A window that opens with "it" or "the firm" and has nothing
-			// before it does not say whom it is about: it cannot name the
-			// company or person asked for.
-			if sents[from].refers && from == 0 && (q.Type == TypeOrganisation || q.Type == TypePerson || q.Type == TypePlace) {
+			// A window that opens with "it" or "the firm" without the
+			// sentence before it does not say whom it is about: it cannot
+			// name the company or person asked for.
+			if sents[from].refers && from == i && (q.Type == TypeOrganisation || q.Type == TypePerson || q.Type == TypePlace) {
 				continue
 			}
 			score, cov, quoted, missing, unmatched := scoreRun(run)

@@ -138,6 +138,9 @@ func TestAskBadInput(t *testing.T) {
 		"?!?!", "\x00\x01\x02", "@everyone who are the dragons", strings.Repeat("robots ", 5000),
 		"title:DeepSeek AND body:* OR +-~^", `"unbalanced quote`, "\xff\xfe invalid utf8", "🤖🤖🤖",
 		strings.Repeat("工信部", 1000), "ｗｈｏ ａｒｅ ｔｈｅ ｄｒａｇｏｎｓ",
+		"？！。，、；：", "…", "🤖 宇树是做什么的 🚀?", "wat r the 六小龙 lol 😂😂",
+		strings.Repeat("量子 quantum Квант κβάντο ควอนตัม 🧪 ", 15)[:500], "宇树 AND 工信部 OR body:量子*",
+		"2025年3月", "哪家公司？", "who who who who", "how many how many", "is is is?",
 	} {
 		a, err := e.Ask(ctx, q)
 		if err != nil && !errors.Is(err, answers.ErrEmptyQuestion) {

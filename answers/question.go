@@ -38,6 +38,11 @@ type Question struct {
 	Alternatives []corpus.Alternative
 	// Han is the question's Chinese text.
 	Han string
+	// Misspelt are the words of Search no dictionary knows.
+	Misspelt []string
+	// weak are words of Search that count for less: verbs translated
+	// from Chinese, whose English is a guess.
+	weak map[string]bool
 }
 
 // Credits of alternative words, against 1 for the word itself (a typo
@@ -99,6 +104,7 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 	q.Search = b.String()
 	q.Han = hanOnly(raw)
 	q.Alternatives = append(q.Alternatives, englishAlternatives(q.Search, q.EntitySpans)...)
+	q.Misspelt = misspelt(q.Search, q.EntitySpans)
 	// Blank out question words without moving the entity spans.
 	q.Search = questionWords.ReplaceAllStringFunc(q.Search, func(s string) string { return strings.Repeat(" ", len(s)) })
 	return q
@@ -110,8 +116,14 @@ func (q *Question) translate(s string) string {
 	if !hasHan(s) {
 		return s
 	}
-	out, alts := translateHan(s)
+	out, alts, weak := translateHan(s)
 	q.Alternatives = append(q.Alternatives, alts...)
+	for _, w := range weak {
+		if q.weak == nil {
+			q.weak = map[string]bool{}
+		}
+		q.weak[w] = true
+	}
 	return out
 }
 
@@ -145,6 +157,22 @@ func englishAlternatives(text string, entities []EntitySpan) []corpus.Alternativ
 	}
 	return out
 }
+
+// misspelt returns the lowercase words of text outside the entity names
+// that the lexicon does not know: likely typos.
+func misspelt(text string, entities []EntitySpan) []string {
+	var out []string
+	for _, loc := range latinWord.FindAllStringIndex(text, -1) {
+		w := strings.ToLower(text[loc[0]:loc[1]])
+		if len(w) < 5 || stopWords[w] || lexicon.Known(w) || slices.ContainsFunc(entities, func(es EntitySpan) bool { return loc[0] >= es.Start && loc[0] < es.End }) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+var latinWord = regexp.MustCompile(`[A-Za-z]+`)
 
 func sortedMentions(ms []corpus.Mention) []corpus.Mention {
 	out := append([]corpus.Mention(nil), ms...)

@@ -16,7 +16,9 @@ func FuzzAnalyze(f *testing.F) {
 		{Name: "Brain-computer interfaces", Kind: corpus.Sector, Aliases: []string{"BCI", "脑机接口"}},
 		{Name: "MIIT", Kind: corpus.Policy, Aliases: []string{"Ministry of Industry and Information Technology", "工信部"}},
 	})
-	for _, s := range []string{"What is BCI?", "工信部脑机接口", "how many BCIs does MIIT list", "\xff", strings.Repeat("bci ", 300)} {
+	for _, s := range []string{"What is BCI?", "工信部脑机接口", "how many BCIs does MIIT list", "\xff", strings.Repeat("bci ", 300),
+		"“未来产业”这个说法是谁在哪一年提出的？", "截至2025年3月，中国一共批准了几款疗法？", "wat r the 六小龙 n who made them",
+		"which firm got dubbed the huawei of biotech", "2025年13月", "哪哪哪哪哪", "🤖宇树🚀是", "what kind of"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -26,6 +28,17 @@ func FuzzAnalyze(f *testing.F) {
 		}
 		if len(q.Raw) > MaxQuestionBytes {
 			t.Fatalf("raw question of %d bytes, limit %d", len(q.Raw), MaxQuestionBytes)
+		}
+		if len(q.Types) == 0 || len(q.Types) > 2 {
+			t.Fatalf("%q: %d answer types, want 1 or 2", s, len(q.Types))
+		}
+		for _, a := range q.Alternatives {
+			if a.Credit <= 0 || a.Credit > 1 || len(a.Words) == 0 {
+				t.Fatalf("%q: alternative %+v out of range", s, a)
+			}
+		}
+		if !utf8.ValidString(q.Han) {
+			t.Fatalf("%q: invalid UTF-8 in the Chinese text", s)
 		}
 		for _, es := range q.EntitySpans {
 			if es.Start < 0 || es.End > len(q.Search) || q.Search[es.Start:es.End] != es.Entity.Name {

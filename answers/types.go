@@ -247,7 +247,7 @@ func evidenceFor(t Type, unit Unit, text string, asked *askedWords) bool {
 	case TypeNumber:
 		return numberEvidence(unit, text, asked)
 	case TypePerson:
-		return newNames(text, asked, false) > 0 || newGroup(text, asked)
+		return newFullNames(text, asked) > 0 || newGroup(text, asked)
 	case TypePlace:
 		return newNames(text, asked, true) > 0
 	case TypeOrganisation:
@@ -315,8 +315,8 @@ func newNames(text string, asked *askedWords, places bool) int {
 		if len(words) == 1 && sentenceStart(text, loc[0]) || commonCapitalised[strings.ToLower(words[0])] && len(words) == 1 {
 			continue
 		}
-		if places && asked.entityNames[corpus.NormalizeName(name)] {
-			continue // a company, sector or policy the corpus knows is not a place
+		if places && (asked.entityNames[corpus.NormalizeName(name)] || allCaps(name)) {
+			continue // a company, sector or policy the corpus knows, or "AI", is not a place
 		}
 		for _, w := range words {
 			lw := strings.ToLower(w)
@@ -332,13 +332,30 @@ func newNames(text string, asked *askedWords, places bool) int {
 	return n
 }
 
+// newFullNames counts the names of two or more capitalised words ("Pan
+// Gongsheng", "Morgan Stanley") the question does not give: a person is
+// not "AI" or "Hangzhou".
+func newFullNames(text string, asked *askedWords) int {
+	n := 0
+	for _, loc := range capsRe.FindAllStringIndex(text, -1) {
+		words := strings.Fields(text[loc[0]:loc[1]])
+		if len(words) >= 2 && !allCaps(words[0]) && newNames(text[loc[0]:loc[1]], asked, false) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func allCaps(w string) bool { return strings.ToUpper(w) == w }
+
 // newGroup reports whether text says who by a description the question
-// does not use ("a US congressional commission"). "The ministry" or "its
-// government" refer back to a name given elsewhere and do not count.
+// does not use ("a US congressional commission"). "The ministry" refers
+// back to a name given elsewhere and does not count.
 func newGroup(text string, asked *askedWords) bool {
 	for _, loc := range groupRe.FindAllStringIndex(text, -1) {
 		g := strings.ToLower(text[loc[0]:loc[1]])
-		if asked.has(g) || referringDeterminer.MatchString(text[max(0, loc[0]-40):loc[0]]) {
+		before := text[max(0, loc[0]-40):loc[0]]
+		if asked.has(g) || !indefiniteDeterminer.MatchString(before) {
 			continue
 		}
 		return true
@@ -346,8 +363,10 @@ func newGroup(text string, asked *askedWords) bool {
 	return false
 }
 
-// referringDeterminer ends the text before a noun that refers back.
-var referringDeterminer = regexp.MustCompile(`(?i)\b(the|this|that|these|those|its|their|his|her)\s+(\S+\s+)?$`)
+// indefiniteDeterminer ends the text before a noun that introduces someone
+// new ("a US congressional commission"), not one met before ("the
+// ministry") nor a mere modifier ("government support").
+var indefiniteDeterminer = regexp.MustCompile(`(?i)\b(a|an|one|some)\s+(\S+\s+){0,2}$`)
 
 // commonCapitalised are capitalised words that name nothing in particular.
 var commonCapitalised = map[string]bool{"the": true, "a": true, "an": true, "it": true, "its": true, "this": true,
@@ -421,7 +440,7 @@ func (a *askedWords) has(w string) bool {
 // focusRe finds the noun a which/what question is about, and the word
 // after it: "what forum did he speak at" is about a forum, "which
 // investment bank is quoted" about a bank.
-var focusRe = regexp.MustCompile(`(?i)\b(?:which|what)\s+(?:(?:kind|sort|type) of\s+)?([a-z][a-z-]*)(?:'s)?(?:\s+([a-z][a-z-]*)(?:'s)?)?(?:\s+([a-z][a-z-]*))?`)
+var focusRe = regexp.MustCompile(`(?i)\b(?:which|what)\s+(?:(?:kind|sort|type) of\s+)?([a-z][a-z-]*)(?:'s)?(?:\s+([a-z][a-z-]*)(?:'s)?)?(?:\s+([a-z][a-z-]*)(?:'s)?)?(?:\s+([a-z][a-z-]*))?`)
 
 // focusOf returns the noun a which/what question asks a name for, or "":
 // the noun must be followed by a verb ("what forum did", "which firm got

@@ -60,9 +60,10 @@ const maxGloss = 3
 
 // translateHan turns the Han runs of s into English words from the
 // dictionary, keeping everything else as it is, and returns the
-// alternatives the other senses give. Function words are dropped; a word
+// alternatives the other senses give and the translated words that are
+// verbs (a verb's English is the least sure). Function words are dropped; a word
 // the dictionary does not know is left out.
-func translateHan(s string) (string, []corpus.Alternative) {
+func translateHan(s string) (string, []corpus.Alternative, []string) {
 	s = zhDate.ReplaceAllStringFunc(s, func(d string) string {
 		m := zhDate.FindStringSubmatch(d)
 		out := " " + m[1]
@@ -73,6 +74,7 @@ func translateHan(s string) (string, []corpus.Alternative) {
 	})
 	var b strings.Builder
 	var alts []corpus.Alternative
+	var weak []string
 	i := 0
 	for i < len(s) {
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -102,6 +104,9 @@ func translateHan(s string) (string, []corpus.Alternative) {
 				continue
 			}
 			gloss = gloss[:min(len(gloss), maxGloss)]
+			if lexicon.Verb(gloss[0]) {
+				weak = append(weak, gloss[0])
+			}
 			b.WriteString(gloss[0])
 			b.WriteByte(' ')
 			if len(gloss) > 1 {
@@ -110,7 +115,7 @@ func translateHan(s string) (string, []corpus.Alternative) {
 		}
 		i = j
 	}
-	return b.String(), alts
+	return b.String(), alts, weak
 }
 
 // zhDate is a Chinese date: "2025年3月", "2020年".

@@ -26,6 +26,9 @@ type Query struct {
 	// Han is the question's Chinese text, matched against Chinese text in
 	// the passages.
 	Han string
+	// Misspelt are words of Text that no dictionary knows ("insprd"):
+	// they may be matched more loosely than words spelt right.
+	Misspelt []string
 }
 
 // Alternative is another word for a word of Query.Text.

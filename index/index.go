@@ -592,7 +592,11 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 				surface[t.Text] = strings.ToLower(q.Text[t.Start:t.End])
 			}
 		}
-		ix.locate(terms, unknown, surface, alts, han, &res, min(q.Locate, len(res.Hits)))
+		loose := map[string]bool{}
+		for _, w := range q.Misspelt {
+			loose[strings.ToLower(w)] = true
+		}
+		ix.locate(terms, unknown, surface, loose, alts, han, &res, min(q.Locate, len(res.Hits)))
 	}
 	return res, nil
 }
@@ -603,7 +607,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 // token counts for a query term when it is the term, a synonym of it (an
 // entity's one-word aliases), or, for a term the index does not know, within
 // the fuzzy distance of it.
-func (ix *Index) locate(terms, unknown []string, surface map[string]string, alts []alternative, han []string, res *corpus.Results, n int) {
+func (ix *Index) locate(terms, unknown []string, surface map[string]string, loose map[string]bool, alts []alternative, han []string, res *corpus.Results, n int) {
 	want := make(map[string]string, len(terms))
 	for _, t := range terms {
 		want[t] = t
@@ -644,7 +648,7 @@ func (ix *Index) locate(terms, unknown []string, surface map[string]string, alts
 					continue
 				}
 				written := strings.ToLower(text[tok.Start:tok.End])
-				if corpus.EditDistance(term, u) <= fuzziness(u) || surface[u] != "" && corpus.EditDistance(written, surface[u]) <= fuzziness(surface[u]) {
+				if corpus.EditDistance(term, u) <= fuzziness(u) || surface[u] != "" && corpus.EditDistance(written, surface[u]) <= writtenFuzziness(surface[u], loose[surface[u]]) {
 					out = append(out, corpus.Match{Term: u, Span: corpus.Span{Start: tok.Start, End: tok.End}})
 					break
 				}
@@ -683,6 +687,17 @@ func fuzziness(term string) int {
 		return 2
 	}
 	return 1
+}
+
+// writtenFuzziness is the edit distance allowed between a word as written
+// in the question and as written in a passage: chat drops letters
+// ("insprd" for "inspired"), but a real word two edits from another is
+// another word.
+func writtenFuzziness(word string, misspelt bool) int {
+	if misspelt && len([]rune(word)) >= 5 {
+		return 2
+	}
+	return fuzziness(word)
 }
 
 // analyze returns the distinct analysed terms of text with the span of

@@ -77,6 +77,10 @@ func Related(word string) []string { return std.related(word) }
 // word.
 func Noun(word string) bool { return std.noun(word) }
 
+// Verb reports whether the English word is mainly a verb in WordNet, by
+// the same measure as Noun: come, give and release are; market is not.
+func Verb(word string) bool { return std.verb(word) }
+
 // Known reports whether WordNet has the English word, matched as in
 // Synonyms (exactly, else a simple base form), or has it as an irregular
 // inflection (came, got): a lowercase word of at least two letters a-z with
@@ -164,6 +168,11 @@ func (l *lexicon) related(word string) []string {
 func (l *lexicon) noun(word string) bool {
 	e, ok := l.lookup(word, englishEntry.known)
 	return ok && e.pos == 'n'
+}
+
+func (l *lexicon) verb(word string) bool {
+	e, ok := l.lookup(word, englishEntry.known)
+	return ok && e.pos == 'v'
 }
 
 func (l *lexicon) known(word string) bool {

@@ -150,8 +150,13 @@ func TestPartOfSpeech(t *testing.T) {
 		{"", false, false},
 		{"城市", false, false},
 	}
+	verbs := map[string]bool{"come": true, "came": true, "give": true, "got": true, "build": true, "release": true,
+		"work": true, "sell": true, "speak": true, "implant": true, "must": true}
 	for _, tt := range tests {
 		t.Run(tt.word, func(t *testing.T) {
+			if got := Verb(tt.word); got != verbs[tt.word] {
+				t.Errorf("Verb(%q): got %v, want %v", tt.word, got, verbs[tt.word])
+			}
 			if got := Noun(tt.word); got != tt.noun {
 				t.Errorf("Noun(%q): got %v, want %v", tt.word, got, tt.noun)
 			}
