@@ -81,6 +81,9 @@ type Suggestion struct {
 	Title string
 	URL   string
 	DocID string
+	// Snippet is the passage's text nearest the question: shown as where
+	// to read on, never as an answer.
+	Snippet string
 }
 
 // Options are the answering thresholds.
@@ -241,7 +244,7 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 		}
 	}
 	if pick < 0 || w.total == 0 || w.foreignShare > e.opts.MaxForeign {
-		ans.Suggestions = suggestions(res.Hits, 3)
+		ans.Suggestions = suggestions(res.Hits, cands, 3)
 		if len(cands) > 0 {
 			ans.Coverage = cands[0].coverage
 		}
@@ -358,15 +361,29 @@ func highlights(ms []corpus.Match, span corpus.Span) []corpus.Span {
 	return out
 }
 
-func suggestions(hits []corpus.Hit, n int) []Suggestion {
+func suggestions(hits []corpus.Hit, cands []candidate, n int) []Suggestion {
+	// The best window of each passage, in ranking order.
+	nearest := map[*corpus.Hit]string{}
+	for _, c := range cands {
+		if _, ok := nearest[c.hit]; !ok {
+			nearest[c.hit] = c.text()
+		}
+	}
 	var out []Suggestion
 	seen := map[string]bool{}
-	for _, h := range hits {
+	for i := range hits {
+		h := &hits[i]
 		if seen[h.DocID] || len(out) == n {
 			continue
 		}
 		seen[h.DocID] = true
-		out = append(out, Suggestion{Title: h.Title, URL: h.URL, DocID: h.DocID})
+		snippet, ok := nearest[h]
+		if !ok {
+			if spans := corpus.SplitSentences(h.Text); len(spans) > 0 {
+				snippet = h.Text[spans[0].Start:spans[0].End]
+			}
+		}
+		out = append(out, Suggestion{Title: h.Title, URL: h.URL, DocID: h.DocID, Snippet: snippet})
 	}
 	return out
 }

@@ -125,6 +125,11 @@ func TestAskCitesAndAbstains(t *testing.T) {
 		if strings.Contains(q, "Hangzhou") && len(a.Suggestions) == 0 {
 			t.Errorf("%q: abstained without pointing at the nearest sources", q)
 		}
+		for _, s := range a.Suggestions {
+			if s.Snippet == "" || s.Title == "" {
+				t.Errorf("%q: suggestion %+v lacks its title or the passage it quotes", q, s)
+			}
+		}
 	}
 }
 

@@ -228,6 +228,9 @@ func AnswerMessage(a answers.Answer) Message {
 			b.WriteString(" The nearest sources I have:\n")
 			for i, s := range a.Suggestions {
 				b.WriteString(citeLine(i+1, s.Title, s.URL, "", "") + "\n")
+				if s.Snippet != "" {
+					b.WriteString("> " + escapeFrom(truncate(strings.Join(strings.Fields(s.Snippet), " "), 240), false) + "\n")
+				}
 			}
 		} else {
 			b.WriteString(" Try /sources to see what I know about.")

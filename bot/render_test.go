@@ -29,6 +29,28 @@ func TestEscape(t *testing.T) {
 	}
 }
 
+// TestAbstentionQuotesNearestPassages: a declined question says so, and
+// quotes the nearest passages under their sources, escaped, as where to
+// read on rather than as an answer.
+func TestAbstentionQuotesNearestPassages(t *testing.T) {
+	a := answers.Answer{Question: "who founded unitree?", Suggestions: []answers.Suggestion{
+		{Title: "Unitree", URL: "https://example.com/u", Snippet: "Unitree is a **robotics** company\nfrom Hangzhou. @everyone"},
+	}}
+	m := AnswerMessage(a)
+	checkLimits(t, m)
+	d := m.Embeds[0].Description
+	if m.Embeds[0].Title != "Not in my sources" {
+		t.Errorf("title %q, want %q", m.Embeds[0].Title, "Not in my sources")
+	}
+	want := `> Unitree is a \*\*robotics\*\* company from Hangzhou. @` + "\u200b" + `everyone`
+	if !strings.Contains(d, want) {
+		t.Errorf("description does not quote the nearest passage as %q:\n%s", want, d)
+	}
+	if src := strings.Index(d, "**[1]** [Unitree](https://example.com/u)"); src < 0 || src > strings.Index(d, "> Unitree") {
+		t.Errorf("the quote comes before its source:\n%s", d)
+	}
+}
+
 // oddText makes random text: long, short, markdown, mentions, emoji,
 // Chinese, control characters and invalid UTF-8.
 func oddText(rng *rand.Rand) string {
@@ -56,7 +78,7 @@ func oddAnswer(rng *rand.Rand) answers.Answer {
 		}
 	} else {
 		for range rng.IntN(4) {
-			a.Suggestions = append(a.Suggestions, answers.Suggestion{Title: oddText(rng), URL: "https://example.com/"})
+			a.Suggestions = append(a.Suggestions, answers.Suggestion{Title: oddText(rng), URL: "https://example.com/", Snippet: oddText(rng)})
 		}
 	}
 	return a

@@ -92,8 +92,9 @@ type jsonCitation struct {
 }
 
 type jsonSuggestion struct {
-	Title string `json:"title"`
-	URL   string `json:"url"`
+	Title   string `json:"title"`
+	URL     string `json:"url"`
+	Snippet string `json:"snippet,omitempty"`
 }
 
 func writeJSON(w io.Writer, a answers.Answer) error {
@@ -114,7 +115,7 @@ func writeJSON(w io.Writer, a answers.Answer) error {
 			Published: c.Published, Snippet: c.Snippet, Highlights: hl, DocID: c.DocID})
 	}
 	for _, s := range a.Suggestions {
-		j.Suggestions = append(j.Suggestions, jsonSuggestion{Title: s.Title, URL: s.URL})
+		j.Suggestions = append(j.Suggestions, jsonSuggestion{Title: s.Title, URL: s.URL, Snippet: s.Snippet})
 	}
 	data, err := json.Marshal(j)
 	if err != nil {
@@ -134,6 +135,9 @@ func writeText(w io.Writer, a answers.Answer) {
 			fmt.Fprintln(w, "The nearest sources I have:")
 			for _, s := range a.Suggestions {
 				fmt.Fprintf(w, "  - %s  %s\n", s.Title, s.URL)
+				if s.Snippet != "" {
+					fmt.Fprintf(w, "    “%s”\n", strings.Join(strings.Fields(s.Snippet), " "))
+				}
 			}
 		}
 		fmt.Fprintln(w)
