@@ -41,9 +41,12 @@ type Answer struct {
 	// Text is one to three consecutive sentences quoted from Citations[0].
 	Text string
 	// Highlights are the matched query terms inside Text.
-	Highlights  []corpus.Span
-	Confidence  Confidence
-	Type        Type
+	Highlights []corpus.Span
+	Confidence Confidence
+	Type       Type
+	// Types are what the question asks for: Type, and a second thing when
+	// it asks two.
+	Types       []Type
 	Entities    []string
 	Citations   []Citation
 	Suggestions []Suggestion
@@ -151,7 +154,7 @@ func (e *Engine) Entities() []corpus.Entity { return e.matcher.Entities() }
 func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 	start := time.Now()
 	q := Analyze(question, e.matcher)
-	ans := Answer{Question: q.Raw, Type: q.Type, Confidence: None}
+	ans := Answer{Question: q.Raw, Type: q.Type, Types: q.Types, Confidence: None}
 	if strings.TrimSpace(q.Raw) == "" {
 		return ans, ErrEmptyQuestion
 	}
@@ -281,7 +284,7 @@ func (c *candidate) holdsAnswer(q *Question, asked *askedWords) bool {
 	for _, p := range c.parts {
 		top = max(top, p.weight)
 	}
-	about := func(k int) bool { return c.parts[k].weight >= 0.4*top && c.parts[k].subject }
+	about := func(k int) bool { return c.parts[k].weight >= aboutShare*top && c.parts[k].subject }
 	// "What forum …?" is not answered by a sentence that speaks of a forum
 	// without naming one.
 	if q.Focus != "" && q.Type != TypeNumber && q.Type != TypeDate && q.Type != TypeYesNo && q.Type != TypeReason && q.Type != TypeList {
@@ -313,6 +316,10 @@ func (c *candidate) holdsAnswer(q *Question, asked *askedWords) bool {
 	}
 	return true
 }
+
+// aboutShare is how much of the question a sentence of a window must match,
+// against the sentence that matches most, to be about the question.
+const aboutShare = 0.4
 
 // citations numbers the answer's passage and up to two more that support
 // it, at most two from one document.

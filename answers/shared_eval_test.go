@@ -184,7 +184,11 @@ func offTopicAbstained(t testing.TB, e *answers.Engine) (int, int) {
 	return abstained, n
 }
 
-var neverAbstain = func() answers.Options { o := answers.DefaultOptions; o.MinCoverage = -1; return o }()
+var neverAbstain = func() answers.Options {
+	o := answers.DefaultOptions
+	o.MinCoverage, o.MaxMissing, o.MaxForeign = -1, 1, 1
+	return o
+}()
 
 // TestSharedSQuAD measures answers on the SQuAD subset. A hit is an answer
 // that contains one of the answer texts or overlaps an evidence sentence.

@@ -52,14 +52,14 @@ type typeCue struct {
 
 var typeCues = []typeCue{
 	{regexp.MustCompile(`(?i)\bhow many (billion|million|trillion|yuan|dollars?|usd|rmb)\b|\bhow much (money|cash|funding|funds|investment|capital|budget|spending|revenue|profit|does .{0,40}\bcost|do .{0,40}\bcost|is .{0,40}\bworth)\b|\bwhat (is|was) the (price|cost)\b|\b(price|cost) of\b`), TypeNumber, UnitMoney},
-	{regexp.MustCompile(`(?i)\bhow long ago\b|\bsince when\b|\buntil when\b|\bby when\b|\bwhen\b|\b(what|which|in what) (year|date|month|day|decade)\b`), TypeDate, UnitAny},
+	{regexp.MustCompile(`(?i)\bhow long ago\b|\bsince when\b|\buntil when\b|\bby when\b|(^|[,;?]\s*|\b(and|so|but)\s+)when\b|\b(what|which|in what) (year|date|month|day|decade)\b`), TypeDate, UnitAny},
 	{regexp.MustCompile(`(?i)\bhow long\b`), TypeNumber, UnitDuration},
 	{regexp.MustCompile(`(?i)\bhow many\b|\bnumber of\b`), TypeNumber, UnitCount},
-	{regexp.MustCompile(`(?i)\bwhat (share|percentage|per ?cent|proportion|fraction|portion|part)\b|\bhow much of\b|\bwhat % `), TypeNumber, UnitShare},
+	{regexp.MustCompile(`(?i)\bwhat (share|percentage|per ?cent|proportion|fraction|portion|part)\b|\bhow much (of|percentage|per ?cent)\b|\bwhat % `), TypeNumber, UnitShare},
 	{regexp.MustCompile(`(?i)\bwhere does .{0,60}\brank\b|\bwhat (rank|ranking|position|place) \b|\bhow (does|do) .{0,60}\brank\b`), TypeNumber, UnitRank},
 	{regexp.MustCompile(`(?i)\bhow (much|large|big|far|old|fast|high)\b|\bwhat (number|amount|size)\b`), TypeNumber, UnitAny},
 	{regexp.MustCompile(`(?i)\bwhere\b|\b(which|what|wat|wich) (\w+ )?(city|town|province|country|region|place|state|capital|nation|location|area of china)\b|\bin which (city|town|province|country)\b`), TypePlace, UnitAny},
-	{regexp.MustCompile(`(?i)\b(which|what) ((\w+|\w+-\w+) )?(company|firm|studio|ministry|bank|start-?up|developer|maker|agency|organi[sz]ation|commission|institution|university|brand|lab|body|regulator|government department|department|plan|policy|programme|program|guidelines|strategy|initiative|game|model)\b|\bwhich one\b|\bwhich of (the|these|those)\b|\bwhat('?s| is) (it|the \w+) called\b`), TypeOrganisation, UnitAny},
+	{regexp.MustCompile(`(?i)\b(which|what) ((\w+|\w+-\w+) )?(company|firm|studio|ministry|bank|start-?up|developer|maker|agency|organi[sz]ation|commission|institution|university|brand|lab|regulator|government department|department)\b|\bwhich ((\w+|\w+-\w+) )?(plan|programme|program|guidelines|game)\b|\bwhich one\b|\bwhich of (the|these|those)\b|\bwhat('?s| is) (it|the \w+) called\b`), TypeOrganisation, UnitAny},
 	{regexp.MustCompile(`(?i)\bwho(m|'s|se| is| are| was| were)?\b`), TypePerson, UnitAny},
 	{regexp.MustCompile(`(?i)\bwhy\b|\bhow come\b|\bfor what reason\b|\bwhat for\b`), TypeReason, UnitAny},
 	{regexp.MustCompile(`(?i)^(list|name (the|all|some)|enumerate)\b|\blist (them|all|the)\b|\bwhat('?s| is| are) on .{0,40}\blist\b`), TypeList, UnitAny},
@@ -213,12 +213,13 @@ func hasHan(s string) bool {
 
 // evidence is what a candidate answer holds of each type.
 var (
-	yearRe        = regexp.MustCompile(`\b(1[5-9]\d\d|20\d\d)\b`)
+	yearRe        = regexp.MustCompile(`\b(1\d\d\d|20\d\d)s?\b|\b\d{1,4}\s?(BC|BCE|AD|CE)\b|\b\d{1,2}(st|nd|rd|th) century\b`)
 	monthRe       = regexp.MustCompile(`(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december)\b`)
 	numberRe      = regexp.MustCompile(`(?i)(\d[\d,.]*(\s*(%|per ?cent\b))?|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|half|quarter|third)\b(\s+(per ?cent\b))?)`)
 	shareRe       = regexp.MustCompile(`(?i)(%|\bper ?cent\b|\b(half|quarter|third|majority|share|proportion)\b)`)
 	moneyRe       = regexp.MustCompile(`(?i)([$€£¥]\s*\d|\b\d[\d,.]*\s*(billion|million|trillion|bn|m)?\s*(yuan|dollars?|usd|rmb|euros?)\b|\b(billion|million|trillion)\b)`)
 	durationRe    = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)\s+(years?|months?|weeks?|days?|hours?|decades?)\b`)
+	placeNounRe   = regexp.MustCompile(`(?i)\b(in|at|near|across|throughout|from|on)\s+(the\s+)?(\w+\s+){0,2}(areas?|regions?|cit(y|ies)|towns?|provinces?|countr(y|ies)|states?|coasts?|islands?|mountains?|valleys?|villages?|districts?|capital|north|south|east|west|abroad|overseas)\b`)
 	timeUnitAfter = regexp.MustCompile(`^\s+(years?|months?|weeks?|days?|hours?|decades?)\b`)
 	rankRe        = regexp.MustCompile(`(?i)\b(first|second|third|fourth|fifth|top|largest|biggest|leading|\d+(st|nd|rd|th))\b`)
 	// groupRe are words naming who did something when no name is given:
@@ -247,9 +248,9 @@ func evidenceFor(t Type, unit Unit, text string, asked *askedWords) bool {
 	case TypeNumber:
 		return numberEvidence(unit, text, asked)
 	case TypePerson:
-		return newFullNames(text, asked) > 0 || newGroup(text, asked)
+		return newPersonNames(text, asked) > 0 || newGroup(text, asked)
 	case TypePlace:
-		return newNames(text, asked, true) > 0
+		return newNames(text, asked, true) > 0 || placeNounRe.MatchString(text)
 	case TypeOrganisation:
 		if unit == UnitMany {
 			return newNames(text, asked, false) >= 2
@@ -332,14 +333,17 @@ func newNames(text string, asked *askedWords, places bool) int {
 	return n
 }
 
-// newFullNames counts the names of two or more capitalised words ("Pan
-// Gongsheng", "Morgan Stanley") the question does not give: a person is
-// not "AI" or "Hangzhou".
-func newFullNames(text string, asked *askedWords) int {
+// newPersonNames counts the names that could be people's ("Pan
+// Gongsheng", "Watt") and that the question does not give: not acronyms
+// ("AI") and not the companies, sectors and policies the corpus knows.
+func newPersonNames(text string, asked *askedWords) int {
 	n := 0
 	for _, loc := range capsRe.FindAllStringIndex(text, -1) {
-		words := strings.Fields(text[loc[0]:loc[1]])
-		if len(words) >= 2 && !allCaps(words[0]) && newNames(text[loc[0]:loc[1]], asked, false) > 0 {
+		name := text[loc[0]:loc[1]]
+		if allCaps(name) || asked.entityNames[corpus.NormalizeName(name)] {
+			continue
+		}
+		if newNames(name, asked, false) > 0 && !(len(strings.Fields(name)) == 1 && sentenceStart(text, loc[0])) {
 			n++
 		}
 	}
@@ -437,12 +441,13 @@ func (a *askedWords) has(w string) bool {
 	return a.words[w] || a.words[strings.TrimSuffix(w, "s")] || a.words[strings.TrimSuffix(w, "'s")]
 }
 
-// focusRe finds the noun a which/what question is about, and the word
-// after it: "what forum did he speak at" is about a forum, "which
-// investment bank is quoted" about a bank.
-var focusRe = regexp.MustCompile(`(?i)\b(?:which|what)\s+(?:(?:kind|sort|type) of\s+)?([a-z][a-z-]*)(?:'s)?(?:\s+([a-z][a-z-]*)(?:'s)?)?(?:\s+([a-z][a-z-]*)(?:'s)?)?(?:\s+([a-z][a-z-]*))?`)
+// focusRe finds the noun a which question is about, and the word after
+// it: "which forum did he speak at" is about a forum, "which investment
+// bank is quoted" about a bank. ("What tax rate …" asks for a description
+// as often as for a name.)
+var focusRe = regexp.MustCompile(`(?i)\b(?:which)\s+(?:(?:kind|sort|type) of\s+)?([a-z][a-z-]*)(?:'s)?(?:\s+([a-z][a-z-]*)(?:'s)?)?(?:\s+([a-z][a-z-]*)(?:'s)?)?(?:\s+([a-z][a-z-]*))?`)
 
-// focusOf returns the noun a which/what question asks a name for, or "":
+// focusOf returns the noun a which question asks a name for, or "":
 // the noun must be followed by a verb ("what forum did", "which firm got
 // dubbed"). A plural ("which tools") asks for a list of things, not a name.
 func focusOf(q string) string {
