@@ -285,17 +285,20 @@ func (c *candidate) holdsAnswer(q *Question, asked *askedWords) bool {
 		top = max(top, p.weight)
 	}
 	about := func(k int) bool { return c.parts[k].weight >= aboutShare*top && c.parts[k].subject }
-	// "What forum …?" is not answered by a sentence that speaks of a forum
-	// without naming one.
+	// "Which forum …?" is not answered by a sentence that speaks of a
+	// forum without naming one, nor "what forum …?" by "the same forum".
 	if q.Focus != "" && q.Type != TypeNumber && q.Type != TypeDate && q.Type != TypeYesNo && q.Type != TypeReason && q.Type != TypeList {
-		uses, named := false, false
+		uses, named, pointsBack := false, false, true
 		for k, p := range c.parts {
 			if about(k) || k > 0 && c.parts[k].refers && about(k-1) || k+1 < len(c.parts) && c.parts[k+1].refers && about(k+1) {
-				u, n := nameNearFocus(c.hit.Text[p.Start:p.End], q.Focus, asked)
+				u, n, b := nameNearFocus(c.hit.Text[p.Start:p.End], q.Focus, asked)
 				uses, named = uses || u, named || n
+				if u {
+					pointsBack = pointsBack && b
+				}
 			}
 		}
-		if uses && !named {
+		if uses && !named && (q.FocusWhich || pointsBack) {
 			return false
 		}
 	}

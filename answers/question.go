@@ -27,10 +27,12 @@ type Question struct {
 	Type  Type
 	Types []Type
 	Unit  Unit
-	// Focus is the noun a which/what question asks a name for ("forum"
-	// in "what forum did he speak at"), or "".
-	Focus    string
-	Mentions []corpus.Mention
+	// Focus is the noun a which/what question asks about ("forum" in
+	// "what forum did he speak at"), or ""; FocusWhich is true when it
+	// came with "which", which asks for a name.
+	Focus      string
+	FocusWhich bool
+	Mentions   []corpus.Mention
 	// EntitySpans are where the canonical entity names sit in Search.
 	EntitySpans []EntitySpan
 	// Alternatives are other words for words of Search: synonyms and
@@ -82,7 +84,7 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 	text := chatWords(raw)
 	q.Types, q.Unit = classify(text)
 	q.Type = q.Types[0]
-	q.Focus = focusOf(text)
+	q.Focus, q.FocusWhich = focusOf(text)
 	if m != nil {
 		q.Mentions = m.Find(text)
 	}

@@ -2,11 +2,13 @@ package answers
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"futurebot/corpus"
+	"futurebot/lexicon"
 )
 
 // Type is the kind of answer a question expects.
@@ -340,7 +342,7 @@ func newPersonNames(text string, asked *askedWords) int {
 	n := 0
 	for _, loc := range capsRe.FindAllStringIndex(text, -1) {
 		name := text[loc[0]:loc[1]]
-		if allCaps(name) || asked.entityNames[corpus.NormalizeName(name)] {
+		if allCaps(name) || asked.entityNames[corpus.NormalizeName(name)] || commonWordsOnly(name) && !titled(text[:loc[0]]) {
 			continue
 		}
 		if newNames(name, asked, false) > 0 && !(len(strings.Fields(name)) == 1 && sentenceStart(text, loc[0])) {
@@ -351,6 +353,29 @@ func newPersonNames(text string, asked *askedWords) int {
 }
 
 func allCaps(w string) bool { return strings.ToUpper(w) == w }
+
+// commonWordsOnly reports whether every word of a capitalised name is an
+// English word ("Five-Year Plan", "Silicon Valley"): the name of a thing
+// more often than of a person.
+func commonWordsOnly(name string) bool {
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' }) {
+		if !lexicon.Known(strings.ToLower(w)) {
+			return false
+		}
+	}
+	return true
+}
+
+// titled reports whether the text before a name ends with a title that
+// makes it a person's: "President", "governor", "Dr".
+func titled(before string) bool {
+	f := strings.Fields(before)
+	return len(f) > 0 && personTitles[strings.ToLower(strings.Trim(f[len(f)-1], ".,"))]
+}
+
+var personTitles = map[string]bool{"president": true, "governor": true, "minister": true, "premier": true, "chairman": true,
+	"chair": true, "ceo": true, "founder": true, "dr": true, "mr": true, "mrs": true, "ms": true, "professor": true,
+	"prof": true, "general": true, "king": true, "queen": true, "emperor": true, "sir": true, "director": true}
 
 // newGroup reports whether text says who by a description the question
 // does not use ("a US congressional commission"). "The ministry" refers
@@ -441,22 +466,22 @@ func (a *askedWords) has(w string) bool {
 	return a.words[w] || a.words[strings.TrimSuffix(w, "s")] || a.words[strings.TrimSuffix(w, "'s")]
 }
 
-// focusRe finds the noun a which question is about, and the word after
-// it: "which forum did he speak at" is about a forum, "which investment
-// bank is quoted" about a bank. ("What tax rate …" asks for a description
-// as often as for a name.)
-var focusRe = regexp.MustCompile(`(?i)\b(?:which)\s+(?:(?:kind|sort|type) of\s+)?([a-z][a-z-]*)(?:'s)?(?:\s+([a-z][a-z-]*)(?:'s)?)?(?:\s+([a-z][a-z-]*)(?:'s)?)?(?:\s+([a-z][a-z-]*))?`)
+// focusRe finds the noun a which/what question is about, and the word
+// after it: "which investment bank is quoted" is about a bank, "what forum
+// did he speak at" about a forum.
+var focusRe = regexp.MustCompile(`(?i)\b(which|what)\s+(?:(?:kind|sort|type) of\s+)?([a-z][a-z-]*)(?:'s)?(?:\s+([a-z][a-z-]*)(?:'s)?)?(?:\s+([a-z][a-z-]*)(?:'s)?)?(?:\s+([a-z][a-z-]*))?`)
 
-// focusOf returns the noun a which question asks a name for, or "":
-// the noun must be followed by a verb ("what forum did", "which firm got
-// dubbed"). A plural ("which tools") asks for a list of things, not a name.
-func focusOf(q string) string {
+// focusOf returns the noun a which/what question asks about, or "", and
+// whether it came with "which": the noun must be followed by a verb ("what
+// forum did", "which firm got dubbed"). A plural ("which tools") asks for a
+// list of things, not one.
+func focusOf(q string) (string, bool) {
 	m := focusRe.FindStringSubmatch(q)
 	if m == nil {
-		return ""
+		return "", false
 	}
 	focus, verb := "", false
-	for _, w := range m[1:] {
+	for _, w := range m[2:] {
 		w = strings.ToLower(w)
 		if w == "" {
 			break
@@ -471,9 +496,9 @@ func focusOf(q string) string {
 		focus = w
 	}
 	if !verb || strings.HasSuffix(focus, "s") && !strings.HasSuffix(focus, "ss") {
-		return ""
+		return "", false
 	}
-	return focus
+	return focus, strings.EqualFold(m[1], "which")
 }
 
 var irregularVerbs = map[string]bool{"got": true, "get": true, "gets": true, "took": true, "take": true, "takes": true,
@@ -488,33 +513,63 @@ var stopWordsForFocus = map[string]bool{"the": true, "a": true, "an": true, "thi
 	"their": true, "his": true, "her": true, "our": true, "your": true, "one": true, "ones": true, "about": true,
 	"new": true, "else": true, "exactly": true, "happened": true, "happens": true}
 
-// nameNearFocus reports whether text uses the focus noun and, if it does,
-// whether a name the question does not give stands next to it ("the
-// Lujiazui Forum", "companies like WuXi AppTec"). A sentence that speaks
-// of "the same forum" without naming it does not say which forum.
-func nameNearFocus(text, focus string, asked *askedWords) (uses, named bool) {
+// nameNearFocus reports whether text uses the focus noun, whether a name
+// the question does not give stands next to it ("the Lujiazui Forum",
+// "companies like WuXi AppTec"), and whether every use points back ("the
+// same forum", "that plan") without naming it.
+func nameNearFocus(text, focus string, asked *askedWords) (uses, named, pointsBack bool) {
 	if focus == "" {
-		return false, false
+		return false, false, false
 	}
+	forms := []string{focus, focus + "s", focus + "es", strings.TrimSuffix(focus, "y") + "ies"}
 	words := strings.Fields(text)
+	pointsBack = true
 	for i, w := range words {
 		lw := strings.ToLower(strings.Trim(w, `.,;:!?"'“”‘’()`))
-		if lw != focus && strings.TrimSuffix(lw, "s") != focus && strings.TrimSuffix(lw, "es") != focus {
+		if !slices.Contains(forms, lw) {
 			continue
 		}
 		uses = true
 		from, to := max(0, i-4), min(len(words), i+5)
 		if newNames(strings.Join(words[from:to], " "), asked, false) > 0 {
-			return true, true
+			return true, true, false
+		}
+		if i == 0 || !demonstratives[strings.ToLower(words[i-1])] {
+			pointsBack = false
 		}
 	}
-	return uses, false
+	return uses, false, uses && pointsBack
 }
 
-// listItems counts the items of the longest enumeration text could hold:
-// separators ("," ";" "and" "or") plus one.
+var demonstratives = map[string]bool{"same": true, "this": true, "that": true, "these": true, "those": true}
+
+// listItems counts the items of the enumeration text holds: the pieces
+// between commas, semicolons, "and" and "or", where every piece but the
+// first and the last is short (a list's items are a few words; "Hydrogen
+// energy and storage is one of the six fields of the plan, and …" is not a
+// list of three).
 func listItems(text string) int {
-	return strings.Count(text, ",") + strings.Count(text, ";") + len(conjunctionRe.FindAllStringIndex(text, -1)) + 1
+	pieces := conjunctionRe.Split(strings.NewReplacer(",", "\x00", ";", "\x00").Replace(text), -1)
+	var split []string
+	for _, p := range pieces {
+		split = append(split, strings.Split(p, "\x00")...)
+	}
+	items := 0
+	for i, p := range split {
+		n := len(strings.Fields(p))
+		if n == 0 {
+			continue
+		}
+		if i > 0 && i < len(split)-1 && n > maxListItemWords {
+			items = 0 // a long clause in the middle: the enumeration starts again after it
+			continue
+		}
+		items++
+	}
+	return max(items, 1)
 }
+
+// maxListItemWords is the most words an item of a list has.
+const maxListItemWords = 6
 
 var conjunctionRe = regexp.MustCompile(`\b(and|or)\b`)
