@@ -119,7 +119,7 @@ type Options struct {
 }
 
 // DefaultOptions are the thresholds measured on the evaluation set.
-var DefaultOptions = Options{Passages: 8, MinCoverage: 0.45, OffTopicPenalty: 0, MaxMissing: 0.4, MaxForeign: 0.25, UnknownWeight: 1, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 600, RetrievalWeight: 0.1}
+var DefaultOptions = Options{Passages: 8, MinCoverage: 0.45, OffTopicPenalty: 0.2, MaxMissing: 0.4, MaxForeign: 0.25, UnknownWeight: 1, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 600, RetrievalWeight: 0.1}
 
 // ErrEmptyQuestion is returned for a question with nothing to search for.
 var ErrEmptyQuestion = errors.New("the question is empty")
