@@ -476,6 +476,9 @@ func newWeights(q *Question, res corpus.Results, located int, unknownWeight floa
 		}
 		if q.weak[written] {
 			wt *= weakWeight
+			if t.DocFreq == 0 && !found[t.Text] {
+				wt = 0 // a guessed translation the sources never use says nothing
+			}
 		}
 		if t.DocFreq == 0 && properNoun(q.Search, t.Span) {
 			w.offTopic = true
