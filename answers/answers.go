@@ -571,6 +571,8 @@ type sentenceFacts struct {
 	// refers is true when the sentence leans on the one before it.
 	refers       bool
 	newParagraph bool
+	// items is how many items the sentence lists (for list questions).
+	items int
 }
 
 // windows scores the windows of one to three adjacent sentences of a
@@ -614,6 +616,9 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 		f := sentenceFacts{Span: sp, covered: map[string]float64{}, mentioned: map[*corpus.Entity]bool{}, subjectAt: -1}
 		f.heading = strings.HasPrefix(text, corpus.HeadingPrefix) || strings.HasSuffix(strings.TrimRight(text, `"'”’) `), "?")
 		f.bare = bareYesNo.MatchString(text)
+		if q.Type == TypeList || q.Unit == UnitMany {
+			f.items = listItems(text)
+		}
 		f.refers = refersBack(text)
 		if i > 0 {
 			f.newParagraph = strings.Contains(h.Text[spans[i-1].End:sp.Start], "\n\n")
@@ -680,7 +685,11 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 		score += 0.1 * proximity(positions, span)
 		// A list question prefers the fuller list.
 		if q.Type == TypeList || q.Unit == UnitMany {
-			score += 0.03 * float64(min(listItems(text)-1, 5))
+			items := 1
+			for _, f := range run {
+				items = max(items, f.items)
+			}
+			score += 0.03 * float64(min(items-1, 5))
 		}
 		if top > 0 {
 			score += e.opts.RetrievalWeight * h.Score / top

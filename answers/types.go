@@ -549,18 +549,27 @@ var demonstratives = map[string]bool{"same": true, "this": true, "that": true, "
 // energy and storage is one of the six fields of the plan, and …" is not a
 // list of three).
 func listItems(text string) int {
-	pieces := conjunctionRe.Split(strings.NewReplacer(",", "\x00", ";", "\x00").Replace(text), -1)
-	var split []string
-	for _, p := range pieces {
-		split = append(split, strings.Split(p, "\x00")...)
+	var pieces []int // words per piece
+	words := 0
+	for _, w := range strings.Fields(text) {
+		if w == "and" || w == "or" {
+			pieces = append(pieces, words)
+			words = 0
+			continue
+		}
+		words++
+		if strings.HasSuffix(w, ",") || strings.HasSuffix(w, ";") {
+			pieces = append(pieces, words)
+			words = 0
+		}
 	}
+	pieces = append(pieces, words)
 	items := 0
-	for i, p := range split {
-		n := len(strings.Fields(p))
+	for i, n := range pieces {
 		if n == 0 {
 			continue
 		}
-		if i > 0 && i < len(split)-1 && n > maxListItemWords {
+		if i > 0 && i < len(pieces)-1 && n > maxListItemWords {
 			items = 0 // a long clause in the middle: the enumeration starts again after it
 			continue
 		}
@@ -571,5 +580,3 @@ func listItems(text string) int {
 
 // maxListItemWords is the most words an item of a list has.
 const maxListItemWords = 6
-
-var conjunctionRe = regexp.MustCompile(`\b(and|or)\b`)
