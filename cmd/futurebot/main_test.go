@@ -265,6 +265,8 @@ func TestImportDirections(t *testing.T) {
 		{"answers", []string{"futurebot/index", "futurebot/bot", "blevesearch", "discordgo"}},
 		{"index", []string{"futurebot/answers", "futurebot/bot", "discordgo"}},
 		{"bot", []string{"futurebot/index", "blevesearch"}},
+		// General word knowledge knows nothing of ours.
+		{"lexicon", []string{"futurebot/corpus", "futurebot/index", "futurebot/answers", "futurebot/bot", "blevesearch", "discordgo"}},
 	}
 	for _, r := range rules {
 		d := deps(r.pkg)
