@@ -306,8 +306,13 @@ func (c *candidate) holdsAnswer(q *Question, asked *askedWords) bool {
 		names := t == TypePerson || t == TypeOrganisation || t == TypePlace
 		found := false
 		for k, p := range c.parts {
+			// The sentence after may lean on this one ("In 2023 the MIIT
+			// began posting challenges. Teams that solve them …"): its
+			// name is what that one refers to, and its date or number
+			// too when this sentence is itself about what was asked.
+			next := k+1 < len(c.parts) && c.parts[k+1].refers && about(k+1)
 			relevant := about(k) || k > 0 && c.parts[k].refers && about(k-1) ||
-				names && k+1 < len(c.parts) && c.parts[k+1].refers && about(k+1)
+				next && (names || c.parts[k].subject && c.parts[k].weight >= leanShare*top)
 			if relevant && evidenceFor(t, q.Unit, c.hit.Text[p.Start:p.End], asked) {
 				found = true
 				break
@@ -319,6 +324,11 @@ func (c *candidate) holdsAnswer(q *Question, asked *askedWords) bool {
 	}
 	return true
 }
+
+// leanShare is how much of the question a sentence must match for the date
+// or number in it to count when the sentence after it, which refers back to
+// it, is the one about the question.
+const leanShare = 0
 
 // aboutShare is how much of the question a sentence of a window must match,
 // against the sentence that matches most, to be about the question.
@@ -535,7 +545,9 @@ func init() {
 		give gave get got getting come came coming go going went want wanted need like let lets see look find anything
 		something everything much many more most some any every all other others another about again
 		detail details detailed brief briefly summary summarise summarize short example examples overview
-		hey hi hello morning evening afternoon good going hows doing thx cheers far`) {
+		hey hi hello morning evening afternoon good going hows doing thx cheers far
+		since until till during before after while whether though although because unless among within without upon
+		onto per via yet ago`) {
 		fillerWords[w] = true
 	}
 }

@@ -96,6 +96,10 @@ var notPlural = map[string]bool{"is": true, "was": true, "does": true, "has": tr
 	"his": true, "as": true, "us": true, "plus": true, "status": true, "focus": true, "news": true, "less": true,
 	"process": true, "business": true, "analysis": true, "basis": true, "chinas": true, "its'": true}
 
+// determiners open a noun phrase: the word before one is a verb.
+var determiners = map[string]bool{"the": true, "a": true, "an": true, "this": true, "that": true, "these": true,
+	"those": true, "its": true, "their": true, "his": true, "her": true, "our": true, "my": true, "your": true}
+
 // verbLike words end the noun phrase after "which" or "what".
 var verbLike = map[string]bool{"is": true, "are": true, "was": true, "were": true, "did": true, "does": true, "do": true,
 	"has": true, "have": true, "had": true, "will": true, "can": true, "could": true, "should": true, "would": true,
@@ -108,12 +112,17 @@ var organisationNouns = map[string]bool{"companies": true, "firms": true, "start
 
 func isListQuestion(q string) bool {
 	for _, m := range listQuestion.FindAllStringSubmatch(q, -1) {
-		for _, w := range strings.Fields(m[1]) {
-			w = strings.ToLower(w)
+		words := strings.Fields(strings.ToLower(m[1]))
+		for i, w := range words {
 			if verbLike[w] {
 				break // "which ministry put out the guidelines": the noun came before
 			}
 			if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !notPlural[w] {
+				// "which ministry posts the challenges": a word ending in
+				// s before "the" is the verb, not a plural noun.
+				if i > 0 && i+1 < len(words) && determiners[words[i+1]] {
+					break
+				}
 				return true
 			}
 		}
