@@ -320,11 +320,19 @@ func numberEvidence(unit Unit, text string, asked *askedWords) bool {
 // that the question does not give. A capitalised word that only starts a
 // sentence does not count.
 func newNames(text string, asked *askedWords, places bool) int {
+	return countNewNames(text, asked, places, false)
+}
+
+// countNewNames is newNames; with starts, a capitalised word that starts a
+// sentence counts too when it is no English word ("BrainCo is …").
+func countNewNames(text string, asked *askedWords, places, starts bool) int {
 	n := 0
 	for _, loc := range capsRe.FindAllStringIndex(text, -1) {
 		name := text[loc[0]:loc[1]]
 		words := strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' || r == '\n' })
-		if len(words) == 1 && sentenceStart(text, loc[0]) || commonCapitalised[strings.ToLower(words[0])] && len(words) == 1 {
+		// A capitalised word that starts a sentence is a name only when
+		// it is no English word ("BrainCo is …", not "Among these …").
+		if len(words) == 1 && sentenceStart(text, loc[0]) && (!starts || lexicon.Known(strings.ToLower(words[0]))) || commonCapitalised[strings.ToLower(words[0])] && len(words) == 1 {
 			continue
 		}
 		if places && (asked.entityNames[corpus.NormalizeName(name)] || allCaps(name)) {
@@ -540,7 +548,7 @@ func nameNearFocus(text, focus string, asked *askedWords) (uses, named, pointsBa
 		}
 		uses = true
 		from, to := max(0, i-4), min(len(words), i+5)
-		if newNames(strings.Join(words[from:to], " "), asked, false) > 0 {
+		if countNewNames(strings.Join(words[from:to], " "), asked, false, true) > 0 {
 			return true, true, false
 		}
 		if i == 0 || !demonstratives[strings.ToLower(words[i-1])] {

@@ -636,9 +636,11 @@ func (ix *Index) locate(terms, unknown []string, surface map[string]string, loos
 				out = append(out, corpus.Match{Term: q, Span: corpus.Span{Start: tok.Start, End: tok.End}, Exact: true})
 				continue
 			}
+			// A word may stand in for one question word and be a typo's
+			// match for another ("humanoid" for "robot", and for
+			// "humaniod").
 			if a, ok := alt[term]; ok {
 				out = append(out, corpus.Match{Term: a.term, Span: corpus.Span{Start: tok.Start, End: tok.End}, Credit: a.credit})
-				continue
 			}
 			// A typo is judged on the words as written as well as on their
 			// stems: "robtics" is one edit from "robotics", two from
