@@ -1,0 +1,120 @@
+package answers_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"futurebot/answers"
+	"futurebot/corpus"
+	"futurebot/index"
+)
+
+// windowCorpus is a small corpus whose sentences test how answers are cut:
+// references to the sentence before, headings, FAQ "Yes." openings, years
+// and counts near look-alike sentences, and Chinese text. Its facts are
+// made up for the test.
+func windowCorpus(t *testing.T) *corpus.Corpus {
+	t.Helper()
+	c, probs := corpus.Load(fstest.MapFS{
+		"seaweed.md": {Data: []byte(`---
+title: Seaweed farming in Fujian
+---
+# Seaweed farming in Fujian
+
+## Growth
+
+Coastal farms in Fujian harvested 2.1 million tonnes of kelp last season.
+
+Lianjiang County leads the province in kelp output. The county started its first offshore kelp farm in 1998, and the farm now employs 3,000 people.
+
+## Who runs it
+
+Blue Tide Aquaculture manages most of the offshore farms. The firm was founded by Chen Mei, a marine biologist.
+`)},
+		"faq.yaml": {Data: []byte(`entries:
+  - id: kelp-priority
+    question: Is kelp a priority crop in Fujian?
+    answer: "Yes. The provincial plan names kelp as one of four priority marine crops."
+`)},
+		"chinese.md": {Data: []byte(`---
+title: 海带养殖
+---
+# 海带养殖
+
+连江县是福建省海带产量最高的县。该县于1998年建成第一个海上海带养殖场。
+`)},
+	})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	return c
+}
+
+func ask(t *testing.T, e *answers.Engine, q string) answers.Answer {
+	t.Helper()
+	a, err := e.Ask(context.Background(), q)
+	if err != nil {
+		t.Fatalf("ask %q: %v", q, err)
+	}
+	return a
+}
+
+func TestAnswerWindows(t *testing.T) {
+	e := buildEngine(t, windowCorpus(t), index.Options{}, answers.Options{})
+	tests := []struct {
+		q          string
+		want       []string // all in the answer
+		notWant    []string // none in the answer
+		wantAnswer bool
+	}{
+		// A sentence that refers back ("The firm") brings in the one that
+		// names it.
+		{"which marine biologist founded the firm?", []string{"Chen Mei", "Blue Tide Aquaculture"}, nil, true},
+		// "When" wants a year the question does not give.
+		{"when did lianjiang start its first offshore kelp farm?", []string{"1998"}, nil, true},
+		// "How many" wants a count, not a year.
+		{"how many people does the lianjiang kelp farm employ?", []string{"3,000"}, nil, true},
+		// An FAQ's "Yes." answers only a yes/no question.
+		{"is kelp a priority crop in fujian?", []string{"Yes."}, nil, true},
+		{"what does the provincial plan name as a priority marine crop?", []string{"kelp"}, []string{"Yes."}, true},
+		// Never a heading at the front.
+		{"who runs the offshore farms?", []string{"Blue Tide Aquaculture"}, []string{"Who runs it"}, true},
+		// A question entirely in Chinese is answered from the Chinese text.
+		{"连江县哪一年建成第一个海上海带养殖场？", []string{"1998"}, nil, true},
+		// Looks answerable, is not: no founding year, no price.
+		{"when was blue tide aquaculture founded?", nil, nil, false},
+		{"how much does a tonne of kelp cost?", nil, nil, false},
+		// The sentence that matches best gives no count: a number from
+		// another sentence is not the answer.
+		{"how many offshore farms does blue tide aquaculture manage?", nil, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a := ask(t, e, tt.q)
+			if a.Answered != tt.wantAnswer {
+				t.Fatalf("answered %v (%q), want %v", a.Answered, a.Text, tt.wantAnswer)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(a.Text, w) {
+					t.Errorf("answer %q lacks %q", a.Text, w)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(a.Text, w) {
+					t.Errorf("answer %q holds %q", a.Text, w)
+				}
+			}
+			if a.Answered {
+				if strings.HasPrefix(a.Text, corpus.HeadingPrefix) || strings.Contains(a.Text, "\n## ") {
+					t.Errorf("answer %q carries a heading", a.Text)
+				}
+				// The answer is one stretch of the cited passage.
+				if c := a.Citations[0]; c.Snippet != a.Text {
+					t.Errorf("answer %q is not the quote of citation [1] %q", a.Text, c.Snippet)
+				}
+			}
+		})
+	}
+}
