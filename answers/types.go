@@ -338,15 +338,25 @@ func countNewNames(text string, asked *askedWords, places, starts bool) int {
 		if places && (asked.entityNames[corpus.NormalizeName(name)] || allCaps(name)) {
 			continue // a company, sector or policy the corpus knows, or "AI", is not a place
 		}
+		// "President Xi Jinping" is the name "xi" asked about, not a new
+		// one: a name counts only when the question gives none of its
+		// words, other than words for what kind of thing it is
+		// ("Ministry" for "which ministry").
+		fresh, known := false, false
 		for _, w := range words {
 			lw := strings.ToLower(w)
 			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) || lw == "of" || lw == "and" || commonCapitalised[lw] {
 				continue // "cell" in "T-cell" names nothing new
 			}
-			if !asked.has(lw) {
-				n++
-				break
+			switch {
+			case !asked.has(lw):
+				fresh = true
+			case !typeWords[lw] && lw != asked.focus && !lexicon.Known(lw):
+				known = true
 			}
+		}
+		if fresh && !known {
+			n++
 		}
 	}
 	return n
@@ -436,6 +446,8 @@ func sentenceStart(text string, i int) bool {
 // and digits.
 type askedWords struct {
 	words map[string]bool
+	// focus is the noun a which/what question asks about.
+	focus string
 	// entityNames are the normalised names and aliases of every entity
 	// the corpus knows: a company is not a place.
 	entityNames map[string]bool
@@ -445,7 +457,7 @@ var numberWords = map[string]string{"one": "1", "two": "2", "three": "3", "four"
 	"seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12"}
 
 func newAskedWords(q *Question, entityNames map[string]bool) *askedWords {
-	a := &askedWords{words: map[string]bool{}, entityNames: entityNames}
+	a := &askedWords{words: map[string]bool{}, entityNames: entityNames, focus: q.Focus}
 	// Numbers count as asked only when the member wrote them: "six" in
 	// the name "Six Little Dragons" is what "how many?" wants.
 	add := func(s string, numbers bool) {
