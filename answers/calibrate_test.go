@@ -2,10 +2,8 @@ package answers_test
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"testing"
 
@@ -27,11 +25,7 @@ func TestCalibrate(t *testing.T) {
 	if !*calibrate {
 		t.Skip("run with -calibrate to fit the thresholds")
 	}
-	var dev []evalQuestion
-	if err := json.Unmarshal(sharedFile(t, "dev-questions.json"), &dev); err != nil {
-		t.Fatal(err)
-	}
-	sets := [][]evalQuestion{loadEval(t), dev}
+	sets := [][]evalQuestion{loadEval(t), devQuestions(t)}
 	type run struct {
 		ix     *index.Index
 		cached *cachedSearcher
@@ -39,12 +33,7 @@ func TestCalibrate(t *testing.T) {
 	}
 	var runs []run
 	for _, ec := range evalCorpora {
-		c := ec.load(t)
-		ix, err := index.Build(context.Background(), filepath.Join(t.TempDir(), ec.name), c, "test", nil, index.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { ix.Close() })
+		ix := buildIndex(t, ec.load(t))
 		runs = append(runs, run{ix, &cachedSearcher{s: ix, seen: map[string]corpus.Results{}}, ec.name})
 	}
 	type result struct {
@@ -141,17 +130,9 @@ func TestSynonymsEffect(t *testing.T) {
 	if !*calibrate {
 		t.Skip("run with -calibrate to measure the synonyms")
 	}
-	var dev []evalQuestion
-	if err := json.Unmarshal(sharedFile(t, "dev-questions.json"), &dev); err != nil {
-		t.Fatal(err)
-	}
+	dev := devQuestions(t)
 	for _, ec := range evalCorpora {
-		c := ec.load(t)
-		ix, err := index.Build(context.Background(), filepath.Join(t.TempDir(), ec.name), c, "test", nil, index.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { ix.Close() })
+		ix := buildIndex(t, ec.load(t))
 		for _, v := range []struct {
 			name string
 			s    answers.Searcher

@@ -23,14 +23,20 @@ func referenceCorpus(t testing.TB) *corpus.Corpus {
 	return c
 }
 
-// TestSharedDevQuestions runs ../shared/data/dev-questions.json (questions
-// written for this project by others) on the built-in corpus and on the raw
-// reference article. Run with -v to see the numbers and every answer.
-func TestSharedDevQuestions(t *testing.T) {
+// devQuestions reads ../shared/data/dev-questions.json.
+func devQuestions(t testing.TB) []evalQuestion {
 	var qs []evalQuestion
 	if err := json.Unmarshal(sharedFile(t, "dev-questions.json"), &qs); err != nil {
 		t.Fatal(err)
 	}
+	return qs
+}
+
+// TestSharedDevQuestions runs ../shared/data/dev-questions.json (questions
+// written for this project by others) on the built-in corpus and on the raw
+// reference article. Run with -v to see the numbers and every answer.
+func TestSharedDevQuestions(t *testing.T) {
+	qs := devQuestions(t)
 	for _, c := range evalCorpora {
 		r := runQuality(t, buildEngine(t, c.load(t), index.Options{}, answers.Options{}), c.name, qs)
 		var b strings.Builder

@@ -14,12 +14,24 @@ import (
 // engine over it.
 func buildEngine(tb testing.TB, c *corpus.Corpus, iopts index.Options, aopts answers.Options) *answers.Engine {
 	tb.Helper()
+	return answers.New(buildIndexWith(tb, c, iopts), c.Entities, aopts)
+}
+
+// buildIndex indexes c with the default options into a fresh on-disk Bleve
+// index, closed when the test ends.
+func buildIndex(tb testing.TB, c *corpus.Corpus) *index.Index {
+	tb.Helper()
+	return buildIndexWith(tb, c, index.Options{})
+}
+
+func buildIndexWith(tb testing.TB, c *corpus.Corpus, iopts index.Options) *index.Index {
+	tb.Helper()
 	ix, err := index.Build(context.Background(), filepath.Join(tb.TempDir(), "ix"), c, "test", nil, iopts)
 	if err != nil {
 		tb.Fatalf("build index: %v", err)
 	}
 	tb.Cleanup(func() { ix.Close() })
-	return answers.New(ix, c.Entities, aopts)
+	return ix
 }
 
 // defaultCorpus loads the built-in corpus.

@@ -104,7 +104,7 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 	}
 	b.WriteString(q.translate(text[pos:]))
 	q.Search = b.String()
-	q.Han = hanOnly(raw)
+	q.Han = corpus.HanText(raw)
 	q.Alternatives = append(q.Alternatives, englishAlternatives(q.Search, q.EntitySpans)...)
 	q.Misspelt = misspelt(q.Search, q.EntitySpans)
 	// Blank out question words without moving the entity spans.
@@ -115,7 +115,7 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 // translate turns the Chinese of s into English words and keeps the
 // alternatives that gives.
 func (q *Question) translate(s string) string {
-	if !hasHan(s) {
+	if !corpus.HasHan(s) {
 		return s
 	}
 	out, alts, weak := translateHan(s)

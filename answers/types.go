@@ -140,7 +140,7 @@ func classify(q string) ([]Type, Unit) {
 	}
 	var hits []found
 	cues := typeCues
-	if hasHan(q) {
+	if corpus.HasHan(q) {
 		cues = append(append([]typeCue(nil), typeCues...), zhCues...)
 	}
 	for _, c := range cues {
@@ -175,7 +175,7 @@ func classify(q string) ([]Type, Unit) {
 		return []Type{TypeOther}, UnitAny
 	}
 	// "which companies …" and "who are the …" ask for several names.
-	if (hits[0].t == TypeOrganisation || hits[0].t == TypePerson || hits[0].t == TypeDefinition) && isListQuestion(q) && !hasHan(q) {
+	if (hits[0].t == TypeOrganisation || hits[0].t == TypePerson || hits[0].t == TypeDefinition) && isListQuestion(q) && !corpus.HasHan(q) {
 		if hits[0].t == TypeOrganisation || pluralOrganisation(q) {
 			hits[0].t, hits[0].unit = TypeOrganisation, UnitMany
 		} else {
@@ -207,19 +207,10 @@ func pluralOrganisation(q string) bool {
 // first ("the year when").
 func secondQuestion(q string, i int) bool {
 	before := strings.ToLower(strings.TrimSpace(q[:i]))
-	if hasHan(q) {
+	if corpus.HasHan(q) {
 		return true
 	}
 	return strings.HasSuffix(before, "and") || strings.HasSuffix(before, ",") || strings.HasSuffix(before, "?")
-}
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return true
-		}
-	}
-	return false
 }
 
 // evidence is what a candidate answer holds of each type.

@@ -120,19 +120,3 @@ func translateHan(s string) (string, []corpus.Alternative, []string) {
 
 // zhDate is a Chinese date: "2025年3月", "2020年".
 var zhDate = regexp.MustCompile(`(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*\d{1,2}\s*[日号])?)?`)
-
-// hanOnly keeps the Han runs of s, separated by spaces.
-func hanOnly(s string) string {
-	var b strings.Builder
-	in := false
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			b.WriteRune(r)
-			in = true
-		} else if in {
-			b.WriteByte(' ')
-			in = false
-		}
-	}
-	return strings.TrimSpace(b.String())
-}

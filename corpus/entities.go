@@ -46,7 +46,7 @@ func NewMatcher(entities []Entity) *Matcher {
 			n := NormalizeName(name)
 			switch {
 			case n == "":
-			case hasHan(n):
+			case HasHan(n):
 				m.han = append(m.han, hanTerm{norm: n, entity: i, alias: name})
 			default:
 				words := strings.Fields(n)
@@ -188,13 +188,31 @@ func normalize(s string) (string, []int) {
 	return b.String(), offsets
 }
 
-func hasHan(s string) bool {
+// HasHan reports whether s holds a Han (Chinese) character.
+func HasHan(s string) bool {
 	for _, r := range s {
 		if unicode.Is(unicode.Han, r) {
 			return true
 		}
 	}
 	return false
+}
+
+// HanText keeps the runs of Han characters of s, one per line: the Chinese
+// of a mixed text.
+func HanText(s string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			b.WriteRune(r)
+			in = true
+		} else if in {
+			b.WriteByte('\n')
+			in = false
+		}
+	}
+	return strings.TrimSpace(b.String())
 }
 
 // EditDistance is the optimal string alignment distance between a and b,

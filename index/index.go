@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -355,33 +354,17 @@ func toBleveDoc(p *corpus.Passage, m *corpus.Matcher) bleveDoc {
 		fieldKind: string(p.Kind), fieldSource: p.Source, fieldPublished: p.Published, fieldURL: p.URL,
 		fieldDocID: p.DocID, fieldPosition: p.Position, fieldStart: p.Start, fieldEnd: p.End,
 	}
-	if han := hanText(p.Title + "\n" + p.Question + "\n" + p.Text); han != "" {
+	if han := corpus.HanText(p.Title + "\n" + p.Question + "\n" + p.Text); han != "" {
 		doc[fieldHan] = han
 	}
 	return doc
-}
-
-// hanText keeps the runs of Han characters of s, one per line.
-func hanText(s string) string {
-	var b strings.Builder
-	in := false
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			b.WriteRune(r)
-			in = true
-		} else if in {
-			b.WriteByte('\n')
-			in = false
-		}
-	}
-	return strings.TrimSpace(b.String())
 }
 
 // hanBigrams returns the distinct pairs of adjacent Han characters of s
 // (single characters for a run of one), as the CJK analyzer indexes them.
 func hanBigrams(s string) []string {
 	var out []string
-	for _, run := range strings.Fields(hanText(s)) {
+	for _, run := range strings.Fields(corpus.HanText(s)) {
 		r := []rune(run)
 		if len(r) == 1 && !slices.Contains(out, run) {
 			out = append(out, run)
@@ -853,7 +836,7 @@ func (ix *Index) textQuery(q corpus.Query, terms []corpus.Term, unknown []string
 		}
 	}
 	if q.Han != "" {
-		m := bleve.NewMatchQuery(hanText(q.Han))
+		m := bleve.NewMatchQuery(corpus.HanText(q.Han))
 		m.SetField(fieldHan)
 		m.SetBoost(ix.opts.Boosts.Body)
 		parts = append(parts, m)
