@@ -275,22 +275,27 @@ func (c *candidate) text() string { return c.hit.Text[c.span.Start:c.span.End] }
 // for, in a sentence that is itself about the question: one that matches a
 // good part of what the window matches and names the entity asked about
 // when the question names one, or one tied to such a sentence by a
-// reference ("Among these are …" after the sentence the question matches).
-// A name may also be what the next sentence refers to ("… like WuXi AppTec.
-// A commission dubbed the firm …"); a year or a number may not: in "X was
-// first used in 2020. The push comes as Y winds down." 2020 is not Y's date.
+// reference. The sentence about the question may lean on the one before
+// ("Among these are …"), and the one before may hold what it refers to: a
+// name always ("… like WuXi AppTec. A commission dubbed the firm …"), a date
+// or number only when it too is about the entity asked about (in "X was
+// first used in 2020. The push comes as Y winds down." 2020 is not Y's date).
 func (c *candidate) holdsAnswer(q *Question, asked *askedWords) bool {
 	top := 0.0
 	for _, p := range c.parts {
 		top = max(top, p.weight)
 	}
 	about := func(k int) bool { return c.parts[k].weight >= aboutShare*top && c.parts[k].subject }
+	relevant := func(k int, names bool) bool {
+		next := k+1 < len(c.parts) && c.parts[k+1].refers && about(k+1)
+		return about(k) || k > 0 && c.parts[k].refers && about(k-1) || next && (names || c.parts[k].subject)
+	}
 	// "Which forum …?" is not answered by a sentence that speaks of a
 	// forum without naming one, nor "what forum …?" by "the same forum".
 	if q.Focus != "" && q.Type != TypeNumber && q.Type != TypeDate && q.Type != TypeYesNo && q.Type != TypeReason && q.Type != TypeList {
 		uses, named, pointsBack := false, false, true
 		for k, p := range c.parts {
-			if about(k) || k > 0 && c.parts[k].refers && about(k-1) || k+1 < len(c.parts) && c.parts[k+1].refers && about(k+1) {
+			if relevant(k, true) {
 				u, n, b := nameNearFocus(c.hit.Text[p.Start:p.End], q.Focus, asked)
 				uses, named = uses || u, named || n
 				if u {
@@ -306,14 +311,7 @@ func (c *candidate) holdsAnswer(q *Question, asked *askedWords) bool {
 		names := t == TypePerson || t == TypeOrganisation || t == TypePlace
 		found := false
 		for k, p := range c.parts {
-			// The sentence after may lean on this one ("In 2023 the MIIT
-			// began posting challenges. Teams that solve them …"): its
-			// name is what that one refers to, and its date or number
-			// too when this sentence is itself about what was asked.
-			next := k+1 < len(c.parts) && c.parts[k+1].refers && about(k+1)
-			relevant := about(k) || k > 0 && c.parts[k].refers && about(k-1) ||
-				next && (names || c.parts[k].subject && c.parts[k].weight >= leanShare*top)
-			if relevant && evidenceFor(t, q.Unit, c.hit.Text[p.Start:p.End], asked) {
+			if relevant(k, names) && evidenceFor(t, q.Unit, c.hit.Text[p.Start:p.End], asked) {
 				found = true
 				break
 			}
@@ -324,11 +322,6 @@ func (c *candidate) holdsAnswer(q *Question, asked *askedWords) bool {
 	}
 	return true
 }
-
-// leanShare is how much of the question a sentence must match for the date
-// or number in it to count when the sentence after it, which refers back to
-// it, is the one about the question.
-const leanShare = 0
 
 // aboutShare is how much of the question a sentence of a window must match,
 // against the sentence that matches most, to be about the question.

@@ -526,7 +526,7 @@ var irregularVerbs = map[string]bool{"got": true, "get": true, "gets": true, "to
 	"gives": true, "went": true, "go": true, "goes": true, "put": true, "puts": true, "run": true, "runs": true, "ran": true,
 	"said": true, "says": true, "say": true, "built": true, "build": true, "builds": true, "sold": true, "sell": true,
 	"won": true, "win": true, "leads": true, "lead": true, "led": true, "set": true, "sets": true, "holds": true,
-	"held": true, "owns": true, "own": true, "became": true, "become": true, "becomes": true, "got's": true}
+	"held": true, "owns": true, "own": true, "became": true, "become": true, "becomes": true}
 
 var stopWordsForFocus = map[string]bool{"the": true, "a": true, "an": true, "this": true, "that": true, "these": true,
 	"those": true, "it": true, "they": true, "he": true, "she": true, "we": true, "you": true, "i": true, "its": true,
