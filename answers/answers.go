@@ -679,7 +679,7 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 			cov, quoted = got/w.total, inRun/w.total
 		}
 		text := h.Text[span.Start:span.End]
-		score := cov + faqBonus
+		score := cov + faqBonus*cov
 		if slices.ContainsFunc(run, func(f sentenceFacts) bool { return f.subjectAt >= 0 && f.subjectAt-span.Start < 24 }) {
 			score += 0.06 // the window is about the entity asked for
 		}
