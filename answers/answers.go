@@ -736,7 +736,15 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 		}
 		return out
 	}
+	// A name the question gives must be in the window, unless the window
+	// names the entity the question is about: in "what could WuXi AppTec
+	// let Beijing take over?" Beijing is a detail.
 	nameMissing := func(run []sentenceFacts) bool {
+		for _, es := range q.EntitySpans {
+			if inContext[es.Entity] || slices.ContainsFunc(run, func(f sentenceFacts) bool { return f.mentioned[es.Entity] }) {
+				return false
+			}
+		}
 		for t := range w.names {
 			if outside[t] == 0 && !slices.ContainsFunc(run, func(f sentenceFacts) bool { return f.covered[t] > 0 }) {
 				return true
