@@ -43,6 +43,13 @@ var (
 // std is the lexicon behind the package functions.
 var std = &lexicon{englishGz: englishGz, chineseGz: chineseGz}
 
+// Load parses both tables now instead of on first use, so that the first
+// question a server answers does not wait for them (about 100 ms).
+func Load() {
+	std.englishTable()
+	std.chineseTable()
+}
+
 // Synonyms returns words with the same meaning as the English word: other
 // one-word lemmas of its first three WordNet senses in each part of speech,
 // then near-synonyms that CC-CEDICT gives as translations of the same Chinese

@@ -22,6 +22,7 @@ import (
 
 	"futurebot/bot"
 	"futurebot/index"
+	"futurebot/lexicon"
 )
 
 // serveCommand runs the Discord bot.
@@ -219,6 +220,7 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 		}
 		defer isrv.Close()
 	}
+	lexicon.Load() // the word tables answers use, read now rather than on the first question
 	log.Info("starting the Discord bot", "guild", settings.cfg.GuildID, "ask_channels", len(settings.cfg.AskChannels),
 		"http", settings.httpAddr, "api", apiName(settings.apiURL))
 	err = b.Run(ctx)
