@@ -810,7 +810,7 @@ var bareYesNo = regexp.MustCompile(`(?i)^(yes|no|not yet|not quite)[.!,;]?$`)
 // generic nouns after "this", "that" or "the" ("the firm", "this plan").
 var (
 	pronouns = map[string]bool{"it": true, "its": true, "they": true, "their": true, "them": true, "these": true,
-		"those": true, "he": true, "she": true, "his": true, "her": true, "both": true, "such": true}
+		"those": true, "he": true, "she": true, "his": true, "her": true, "both": true, "such": true, "one": true}
 	referringNouns = map[string]bool{"firm": true, "company": true, "group": true, "ministry": true, "plan": true,
 		"list": true, "programme": true, "program": true, "studio": true, "start-up": true, "startup": true,
 		"commission": true, "model": true, "scheme": true, "guidelines": true, "sector": true, "field": true, "bank": true,
