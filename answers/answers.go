@@ -767,7 +767,8 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 			continue
 		}
 		from := i
-		if sents[i].refers && i > 0 && !sents[i-1].heading && sents[i].End-sents[i-1].Start <= e.opts.MaxAnswerBytes {
+		if sents[i].refers && i > 0 && !sents[i-1].heading && !(sents[i-1].bare && q.Type != TypeYesNo) &&
+			sents[i].End-sents[i-1].Start <= e.opts.MaxAnswerBytes {
 			from = i - 1
 		}
 		for j := i; j < len(sents) && j < i+3; j++ {
@@ -810,7 +811,7 @@ var bareYesNo = regexp.MustCompile(`(?i)^(yes|no|not yet|not quite)[.!,;]?$`)
 // generic nouns after "this", "that" or "the" ("the firm", "this plan").
 var (
 	pronouns = map[string]bool{"it": true, "its": true, "they": true, "their": true, "them": true, "these": true,
-		"those": true, "he": true, "she": true, "his": true, "her": true, "both": true, "such": true, "one": true}
+		"those": true, "he": true, "she": true, "his": true, "her": true, "both": true, "such": true}
 	referringNouns = map[string]bool{"firm": true, "company": true, "group": true, "ministry": true, "plan": true,
 		"list": true, "programme": true, "program": true, "studio": true, "start-up": true, "startup": true,
 		"commission": true, "model": true, "scheme": true, "guidelines": true, "sector": true, "field": true, "bank": true,
