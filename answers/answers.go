@@ -246,7 +246,7 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 			break
 		}
 	}
-	if pick < 0 || w.total == 0 || w.foreignShare > e.opts.MaxForeign {
+	if pick < 0 || w.total == 0 || w.foreignShare > e.opts.MaxForeign || w.thin || q.Opinion {
 		ans.Suggestions = suggestions(res.Hits, cands, 3)
 		if len(cands) > 0 {
 			ans.Coverage = cands[0].coverage
@@ -425,6 +425,10 @@ type weights struct {
 	// foreignShare is the share of the question's weight of its
 	// weightiest foreign term.
 	foreignShare float64
+	// thin is true when the question says only one thing, and that thing
+	// is neither an entity nor a name the sources use ("what time is it",
+	// "thanks futurebot"): too little to quote anything for.
+	thin bool
 }
 
 func newWeights(q *Question, res corpus.Results, located int, unknownWeight float64) weights {
@@ -504,6 +508,16 @@ func newWeights(q *Question, res corpus.Results, located int, unknownWeight floa
 		}
 	}
 	w.offTopic = w.offTopic || unknown >= 2
+	content, named := 0, false
+	for _, t := range res.Terms {
+		written := strings.ToLower(q.Search[max(0, t.Start):max(0, t.End)])
+		if typeWords[written] || fillerWords[written] || w.term[t.Text] == 0 {
+			continue
+		}
+		content++
+		named = named || w.entity[t.Text] != nil || w.names[t.Text] || t.Start < 0
+	}
+	w.thin = content == 1 && !named && q.Han == "" // a translated question is short on words by nature
 	// A name most of the passages found share ("China" in a corpus about
 	// China) need not be repeated.
 	for t := range w.names {

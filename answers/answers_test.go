@@ -133,6 +133,25 @@ func TestAskCitesAndAbstains(t *testing.T) {
 	}
 }
 
+// TestDeclinesSmallTalkAndOpinions: thanks, the time of day and requests
+// for a view get "Not in my sources", not a quote that happens to share a
+// word with them; a one-word question about something the sources name is
+// still answered.
+func TestDeclinesSmallTalkAndOpinions(t *testing.T) {
+	e := buildEngine(t, defaultCorpus(t), index.Options{}, answers.Options{})
+	for _, q := range []string{"thanks futurebot!", "what time is it", "what do you think about chinese tech",
+		"is unitree a good investment?", "should i buy deepseek stock", "你觉得宇树怎么样"} {
+		if a := ask(t, e, q); a.Answered {
+			t.Errorf("%q: answered %q, want a decline", q, a.Text)
+		}
+	}
+	for _, q := range []string{"what is BCI?", "Manycore?"} {
+		if a := ask(t, e, q); !a.Answered {
+			t.Errorf("%q: declined, want an answer", q)
+		}
+	}
+}
+
 func TestAskBadInput(t *testing.T) {
 	e := buildEngine(t, defaultCorpus(t), index.Options{}, answers.Options{})
 	ctx := context.Background()

@@ -42,6 +42,10 @@ type Question struct {
 	Han string
 	// Misspelt are the words of Search no dictionary knows.
 	Misspelt []string
+	// Opinion is true when the question asks for a view or advice ("what
+	// do you think", "should I buy"): the sources hold facts, and quoting
+	// one would pass it off as the bot's view.
+	Opinion bool
 	// weak are words of Search that count for less: verbs translated
 	// from Chinese, whose English is a guess.
 	weak map[string]bool
@@ -85,6 +89,7 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 	q.Types, q.Unit = classify(text)
 	q.Type = q.Types[0]
 	q.Focus, q.FocusWhich = focusOf(text)
+	q.Opinion = opinionRe.MatchString(text)
 	if m != nil {
 		q.Mentions = m.Find(text)
 	}
@@ -185,6 +190,8 @@ func sortedMentions(ms []corpus.Mention) []corpus.Mention {
 	}
 	return out
 }
+
+var opinionRe = regexp.MustCompile(`(?i)\bwhat do you (think|reckon|feel)\b|\byour (opinion|view|views|take|thoughts)\b|\bdo you (like|prefer|recommend|think)\b|\bshould (i|we)\b|\b(is|are) (it|they|\w+) (a )?(good|bad|worth|worthwhile) (investment|buy|idea|bet)s?\b|\bworth (buying|investing)\b|\b(best|better) .{0,30}\bto (buy|invest in)\b|\brecommend (me )?(a|an|some)\b|你(怎么看|觉得|认为)|值得(买|投资)`)
 
 // chatSpellings are the short forms members type in chat, spelt out so the
 // question words and terms are recognised.
