@@ -56,6 +56,23 @@ var (
 	engineInfo bot.IndexInfo
 )
 
+// sharedDir holds what the tests share (the index of sharedEngine);
+// TestMain removes it when they end.
+var sharedDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if engine != nil {
+		sharedIndex.Close()
+	}
+	if sharedDir != "" {
+		os.RemoveAll(sharedDir)
+	}
+	os.Exit(code)
+}
+
+var sharedIndex *index.Index
+
 // sharedEngine builds the built-in corpus's index once for all tests.
 func sharedEngine(t *testing.T) (*answers.Engine, bot.IndexInfo) {
 	engineOnce.Do(func() {
@@ -64,10 +81,12 @@ func sharedEngine(t *testing.T) (*answers.Engine, bot.IndexInfo) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		sharedDir = dir
 		ix, err := index.Build(context.Background(), filepath.Join(dir, "ix"), c, "test", nil, index.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		sharedIndex = ix
 		m := ix.Meta()
 		engineInfo = bot.IndexInfo{Version: m.Version, Built: m.Built, Articles: m.Articles, FAQs: m.FAQs, Passages: m.Passages, Sources: m.Sources}
 		engine = answers.New(ix, ix.Entities(), answers.Options{})

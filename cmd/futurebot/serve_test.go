@@ -75,6 +75,15 @@ var (
 	buildErr  error
 )
 
+// TestMain removes the binary buildBinary built when the tests end.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
 // buildBinary builds futurebot once for the tests that run it as a process.
 func buildBinary(t *testing.T) string {
 	t.Helper()
