@@ -297,6 +297,12 @@ func (c *candidate) holdsAnswer(q *Question, asked *askedWords) bool {
 		for k, p := range c.parts {
 			if relevant(k, true) {
 				u, n, b := nameNearFocus(c.hit.Text[p.Start:p.End], q.Focus, asked)
+				// "… companies like WuXi AppTec. A commission dubbed the
+				// firm …": the firm is named in the sentence it refers to.
+				if u && !n && c.parts[k].refers && k > 0 {
+					prev := c.hit.Text[c.parts[k-1].Start:c.parts[k-1].End]
+					n = countNewNames(prev, asked, false, true) > 0
+				}
 				uses, named = uses || u, named || n
 				if u {
 					pointsBack = pointsBack && b
@@ -474,8 +480,8 @@ func newWeights(q *Question, res corpus.Results, located int, unknownWeight floa
 			// Only a thing the sources never mention says the question is
 			// about something else; a verb the sources do not use ("came
 			// up with") is only another way of asking.
-			if !typeWords[written] && !fillerWords[written] && (lexicon.Noun(written) || !lexicon.Known(written)) {
-				w.foreign[t.Text] = true
+			if !phrasing(written) && strings.Trim(written, "abcdefghijklmnopqrstuvwxyz") == "" && (lexicon.Noun(written) || !lexicon.Known(written)) {
+				w.foreign[t.Text] = true // "14th" or "2026" is a number, which numbers are checked as
 			}
 		}
 		if typeWords[written] || fillerWords[written] {
@@ -562,6 +568,12 @@ func init() {
 // weakWeight scales the weight of a word the question's translation is
 // unsure of: a verb translated from Chinese ("enlighten" for 启发).
 const weakWeight = 0.4
+
+// phrasing reports whether a word of the question only says what kind of
+// answer it wants or how it asks ("which city", "numbers", "please").
+func phrasing(word string) bool {
+	return typeWords[word] || fillerWords[word] || typeWords[strings.TrimSuffix(word, "s")] || fillerWords[strings.TrimSuffix(word, "s")]
+}
 
 // typeWordWeight scales the weight of a type word.
 const typeWordWeight = 0.3

@@ -56,6 +56,7 @@ var typeCues = []typeCue{
 	{regexp.MustCompile(`(?i)\bhow many (billion|million|trillion|yuan|dollars?|usd|rmb)\b|\bhow much (money|cash|funding|funds|investment|capital|budget|spending|revenue|profit|does .{0,40}\bcost|do .{0,40}\bcost|is .{0,40}\bworth)\b|\bwhat (is|was) the (price|cost)\b|\b(price|cost) of\b`), TypeNumber, UnitMoney},
 	{regexp.MustCompile(`(?i)\bhow long ago\b|\bsince when\b|\buntil when\b|\bby when\b|(^|[,;?]\s*|\b(and|so|but)\s+)when\b|\b(what|which|in what) (year|date|month|day|decade)\b`), TypeDate, UnitAny},
 	{regexp.MustCompile(`(?i)\bhow long\b`), TypeNumber, UnitDuration},
+	{regexp.MustCompile(`(?i)\bhow many (years|months|weeks|days|hours|decades)\b`), TypeNumber, UnitDuration},
 	{regexp.MustCompile(`(?i)\bhow many\b|\bnumber of\b`), TypeNumber, UnitCount},
 	{regexp.MustCompile(`(?i)\bwhat (share|percentage|per ?cent|proportion|fraction|portion|part)\b|\bhow much (of|percentage|per ?cent)\b|\bwhat % `), TypeNumber, UnitShare},
 	{regexp.MustCompile(`(?i)\bwhere does .{0,60}\brank\b|\bwhat (rank|ranking|position|place) \b|\bhow (does|do) .{0,60}\brank\b`), TypeNumber, UnitRank},
@@ -119,8 +120,12 @@ func isListQuestion(q string) bool {
 			}
 			if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !notPlural[w] {
 				// "which ministry posts the challenges": a word ending in
-				// s before "the" is the verb, not a plural noun.
+				// s before "the" is the verb, not a plural noun; "what are
+				// the therapies used for" asks about them, not for a list.
 				if i > 0 && i+1 < len(words) && determiners[words[i+1]] {
+					break
+				}
+				if i+1 < len(words) && strings.HasSuffix(words[i+1], "ed") && (strings.Contains(m[0], " are ") || strings.Contains(m[0], " were ")) {
 					break
 				}
 				return true
