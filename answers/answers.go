@@ -559,6 +559,7 @@ func init() {
 		something everything much many more most some any every all other others another about again
 		detail details detailed brief briefly summary summarise summarize short example examples overview
 		hey hi hello morning evening afternoon good going hows doing thx cheers far
+		role deal story status situation significance importance purpose point
 		since until till during before after while whether though although because unless among within without upon
 		onto per via yet ago`) {
 		fillerWords[w] = true

@@ -125,7 +125,11 @@ func isListQuestion(q string) bool {
 				if i > 0 && i+1 < len(words) && determiners[words[i+1]] {
 					break
 				}
-				if i+1 < len(words) && strings.HasSuffix(words[i+1], "ed") && (strings.Contains(m[0], " are ") || strings.Contains(m[0], " were ")) {
+				next := i + 1
+				for next < len(words) && strings.HasSuffix(words[next], "ly") {
+					next++ // "mostly used"
+				}
+				if next < len(words) && strings.HasSuffix(words[next], "ed") && (strings.Contains(m[0], " are ") || strings.Contains(m[0], " were ")) {
 					break
 				}
 				return true
