@@ -90,7 +90,7 @@ var (
 	definition = regexp.MustCompile(`(?i)^(what(’s|'s| is| are| was| were)|wat(s| is| are)|whats|define|meaning of|explain|tell me about)\b|\bwhat (does|do) .{1,60}\b(mean|do|make|stand for)\b|\bknown for\b`)
 	// listQuestion matches "which sectors", "what target areas": a
 	// which/what question about a plural noun.
-	listQuestion = regexp.MustCompile(`(?i)\b(?:which|what)(?: are| were)?(?: the)?((?: [\w-]+){1,4})`)
+	listQuestion = regexp.MustCompile(`(?i)\b(?:which|what)(?: are| were)?(?: the)?((?: [\w-]+){1,6})`)
 )
 
 var notPlural = map[string]bool{"is": true, "was": true, "does": true, "has": true, "this": true, "its": true,
