@@ -480,14 +480,15 @@ func newWeights(q *Question, res corpus.Results, located int, unknownWeight floa
 			// Only a thing the sources never mention says the question is
 			// about something else; a verb the sources do not use ("came
 			// up with") is only another way of asking.
-			if !phrasing(written) && strings.Trim(written, "abcdefghijklmnopqrstuvwxyz") == "" && (lexicon.Noun(written) || !lexicon.Known(written)) {
+			if !phrasing(written) && strings.Trim(written, "abcdefghijklmnopqrstuvwxyz") == "" && (lexicon.Noun(written) || !lexicon.Known(written)) &&
+				!q.isTranslated(written) {
 				w.foreign[t.Text] = true // "14th" or "2026" is a number, which numbers are checked as
 			}
 		}
 		if typeWords[written] || fillerWords[written] {
 			wt *= typeWordWeight
 		}
-		if q.weak[written] {
+		if q.translated[written] {
 			wt *= weakWeight
 			if t.DocFreq == 0 && !found[t.Text] {
 				wt = 0 // a guessed translation the sources never use says nothing
@@ -564,6 +565,14 @@ func init() {
 		onto per via yet ago`) {
 		fillerWords[w] = true
 	}
+}
+
+// isTranslated reports whether a word of the search came from translating
+// Chinese: a translated noun the sources never use may just be a poor
+// translation ("legend" for 黑神话), not a sign of another topic.
+func (q *Question) isTranslated(w string) bool {
+	_, ok := q.translated[w]
+	return ok
 }
 
 // weakWeight scales the weight of a word the question's translation is

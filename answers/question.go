@@ -46,9 +46,9 @@ type Question struct {
 	// do you think", "should I buy"): the sources hold facts, and quoting
 	// one would pass it off as the bot's view.
 	Opinion bool
-	// weak are words of Search that count for less: verbs translated
-	// from Chinese, whose English is a guess.
-	weak map[string]bool
+	// translated are the words of Search translated from Chinese, true
+	// for verbs: a translation is a guess, a verb's the most.
+	translated map[string]bool
 }
 
 // Credits of alternative words, against 1 for the word itself (a typo
@@ -123,13 +123,13 @@ func (q *Question) translate(s string) string {
 	if !corpus.HasHan(s) {
 		return s
 	}
-	out, alts, weak := translateHan(s)
+	out, alts, translated := translateHan(s)
 	q.Alternatives = append(q.Alternatives, alts...)
-	for _, w := range weak {
-		if q.weak == nil {
-			q.weak = map[string]bool{}
-		}
-		q.weak[w] = true
+	if q.translated == nil {
+		q.translated = map[string]bool{}
+	}
+	for w, verb := range translated {
+		q.translated[w] = q.translated[w] || verb
 	}
 	return out
 }

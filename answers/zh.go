@@ -60,10 +60,10 @@ const maxGloss = 3
 
 // translateHan turns the Han runs of s into English words from the
 // dictionary, keeping everything else as it is, and returns the
-// alternatives the other senses give and the translated words that are
-// verbs (a verb's English is the least sure). Function words are dropped; a word
+// alternatives the other senses give and the words it translated to, each
+// marked when it is a verb (a verb's English is the least sure). Function words are dropped; a word
 // the dictionary does not know is left out.
-func translateHan(s string) (string, []corpus.Alternative, []string) {
+func translateHan(s string) (string, []corpus.Alternative, map[string]bool) {
 	s = zhDate.ReplaceAllStringFunc(s, func(d string) string {
 		m := zhDate.FindStringSubmatch(d)
 		out := " " + m[1]
@@ -74,7 +74,7 @@ func translateHan(s string) (string, []corpus.Alternative, []string) {
 	})
 	var b strings.Builder
 	var alts []corpus.Alternative
-	var weak []string
+	translated := map[string]bool{} // word -> it is a verb
 	i := 0
 	for i < len(s) {
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -104,9 +104,7 @@ func translateHan(s string) (string, []corpus.Alternative, []string) {
 				continue
 			}
 			gloss = gloss[:min(len(gloss), maxGloss)]
-			if lexicon.Verb(gloss[0]) {
-				weak = append(weak, gloss[0])
-			}
+			translated[gloss[0]] = translated[gloss[0]] || lexicon.Verb(gloss[0])
 			b.WriteString(gloss[0])
 			b.WriteByte(' ')
 			if len(gloss) > 1 {
@@ -115,7 +113,7 @@ func translateHan(s string) (string, []corpus.Alternative, []string) {
 		}
 		i = j
 	}
-	return b.String(), alts, weak
+	return b.String(), alts, translated
 }
 
 // zhDate is a Chinese date: "2025年3月", "2020年".
