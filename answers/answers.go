@@ -441,10 +441,11 @@ func newWeights(q *Question, res corpus.Results, located int, unknownWeight floa
 	w := weights{term: map[string]float64{}, entity: map[string]*corpus.Entity{}, foreign: map[string]bool{}, names: map[string]bool{}}
 	// A word the index does not have may still be found, by a typo match
 	// or another word for it: then it is not a sign of another topic.
+	// written is each term as the question writes it, lowercased.
 	written := map[string]string{}
 	for _, t := range res.Terms {
 		if t.Start >= 0 && t.End <= len(q.Search) {
-			written[t.Text] = q.Search[t.Start:t.End]
+			written[t.Text] = strings.ToLower(q.Search[t.Start:t.End])
 		}
 	}
 	found := map[string]bool{}
@@ -463,7 +464,7 @@ func newWeights(q *Question, res corpus.Results, located int, unknownWeight floa
 			}
 			if r, _ := utf8.DecodeRuneInString(h.Text[m.Start:]); !unicode.IsUpper(r) {
 				lower[m.Term] = true
-			} else if !sentenceStart(h.Text, m.Start) && !englishWord(written[m.Term]) {
+			} else if !sentenceStart(h.Text, m.Start) && !lexicon.Known(written[m.Term]) {
 				w.names[m.Term] = true // "Year" in "Five-Year Plan" is still a word
 			}
 		}
@@ -474,21 +475,21 @@ func newWeights(q *Question, res corpus.Results, located int, unknownWeight floa
 	unknown := 0
 	for _, t := range res.Terms {
 		wt := t.Weight
-		written := strings.ToLower(q.Search[max(0, t.Start):max(0, t.End)])
+		word := written[t.Text]
 		if t.DocFreq == 0 && !found[t.Text] {
 			unknown++
 			// Only a thing the sources never mention says the question is
 			// about something else; a verb the sources do not use ("came
 			// up with") is only another way of asking.
-			if !phrasing(written) && strings.Trim(written, "abcdefghijklmnopqrstuvwxyz") == "" && (lexicon.Noun(written) || !lexicon.Known(written)) &&
-				!q.isTranslated(written) {
+			if !phrasing(word) && strings.Trim(word, "abcdefghijklmnopqrstuvwxyz") == "" && (lexicon.Noun(word) || !lexicon.Known(word)) &&
+				!q.isTranslated(word) {
 				w.foreign[t.Text] = true // "14th" or "2026" is a number, which numbers are checked as
 			}
 		}
-		if typeWords[written] || fillerWords[written] {
+		if typeWords[word] || fillerWords[word] {
 			wt *= typeWordWeight
 		}
-		if q.translated[written] {
+		if q.translated[word] {
 			wt *= weakWeight
 			if t.DocFreq == 0 && !found[t.Text] {
 				wt = 0 // a guessed translation the sources never use says nothing
@@ -517,8 +518,7 @@ func newWeights(q *Question, res corpus.Results, located int, unknownWeight floa
 	w.offTopic = w.offTopic || unknown >= 2
 	content, named := 0, false
 	for _, t := range res.Terms {
-		written := strings.ToLower(q.Search[max(0, t.Start):max(0, t.End)])
-		if typeWords[written] || fillerWords[written] || w.term[t.Text] == 0 {
+		if typeWords[written[t.Text]] || fillerWords[written[t.Text]] || w.term[t.Text] == 0 {
 			continue
 		}
 		content++
@@ -614,6 +614,8 @@ type sentenceFacts struct {
 	newParagraph bool
 	// items is how many items the sentence lists (for list questions).
 	items int
+	// part is the sentence as a window holds it.
+	part part
 }
 
 // windows scores the windows of one to three adjacent sentences of a
@@ -679,6 +681,23 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 			}
 		}
 		sents[i] = f
+	}
+
+	// Each sentence's own share of the question, and whether it is about
+	// the entity asked for, once for all the windows it is part of.
+	for i := range sents {
+		f := &sents[i]
+		f.part = part{Span: f.Span, refers: f.refers, subject: len(q.EntitySpans) == 0}
+		for _, es := range q.EntitySpans {
+			f.part.subject = f.part.subject || f.mentioned[es.Entity] || inContext[es.Entity]
+		}
+		for _, t := range w.order {
+			c := f.covered[t]
+			if ent := w.entity[t]; ent != nil && f.mentioned[ent] {
+				c = 1
+			}
+			f.part.weight += w.term[t] * c
+		}
 	}
 
 	scoreRun := func(run []sentenceFacts) (float64, float64, float64, float64, []string) {
@@ -758,17 +777,7 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 	partsOf := func(run []sentenceFacts) []part {
 		out := make([]part, len(run))
 		for k, f := range run {
-			out[k] = part{Span: f.Span, refers: f.refers, subject: len(q.EntitySpans) == 0}
-			for _, es := range q.EntitySpans {
-				out[k].subject = out[k].subject || f.mentioned[es.Entity] || inContext[es.Entity]
-			}
-			for _, t := range w.order {
-				c := f.covered[t]
-				if ent := w.entity[t]; ent != nil && f.mentioned[ent] {
-					c = 1
-				}
-				out[k].weight += w.term[t] * c
-			}
+			out[k] = f.part
 		}
 		return out
 	}
@@ -922,10 +931,4 @@ func proximity(positions []int, s corpus.Span) float64 {
 	}
 	spread := float64(positions[len(positions)-1]-positions[0]) / float64(max(s.End-s.Start, 1))
 	return 1 - spread
-}
-
-// englishWord reports whether the lexicon knows w as an English word.
-func englishWord(w string) bool {
-	w = strings.ToLower(w)
-	return lexicon.Known(w)
 }

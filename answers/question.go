@@ -46,6 +46,8 @@ type Question struct {
 	// do you think", "should I buy"): the sources hold facts, and quoting
 	// one would pass it off as the bot's view.
 	Opinion bool
+	// chat is Raw with chat short forms spelt out.
+	chat string
 	// translated are the words of Search translated from Chinese, true
 	// for verbs: a translation is a guess, a verb's the most.
 	translated map[string]bool
@@ -86,6 +88,7 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 	raw = strings.Join(strings.Fields(raw), " ")
 	q := Question{Raw: raw}
 	text := chatWords(raw)
+	q.chat = text
 	q.Types, q.Unit = classify(text)
 	q.Type = q.Types[0]
 	q.Focus, q.FocusWhich = focusOf(text)
@@ -139,28 +142,18 @@ func (q *Question) translate(s string) string {
 func englishAlternatives(text string, entities []EntitySpan) []corpus.Alternative {
 	var out []corpus.Alternative
 	seen := map[string]bool{}
-	i := 0
-	for i < len(text) {
-		j := i
-		for j < len(text) && (text[j] >= 'a' && text[j] <= 'z' || text[j] >= 'A' && text[j] <= 'Z' || j > i && text[j] == '-') {
-			j++
-		}
-		if j == i {
-			i++
+	for _, loc := range latinWord.FindAllStringIndex(text, -1) {
+		w := strings.ToLower(text[loc[0]:loc[1]])
+		if len(w) < 3 || stopWords[w] || seen[w] || inEntity(loc[0], entities) {
 			continue
 		}
-		w := strings.ToLower(text[i:j])
-		inEntity := slices.ContainsFunc(entities, func(es EntitySpan) bool { return i >= es.Start && i < es.End })
-		if len(w) >= 3 && !stopWords[w] && !seen[w] && !inEntity {
-			seen[w] = true
-			if syn := lexicon.Synonyms(w); len(syn) > 0 {
-				out = append(out, corpus.Alternative{Word: w, Words: syn[:min(len(syn), maxSynonyms)], Credit: synonymCredit})
-			}
-			if rel := lexicon.Related(w); len(rel) > 0 {
-				out = append(out, corpus.Alternative{Word: w, Words: rel[:min(len(rel), maxRelated)], Credit: relatedCredit})
-			}
+		seen[w] = true
+		if syn := lexicon.Synonyms(w); len(syn) > 0 {
+			out = append(out, corpus.Alternative{Word: w, Words: syn[:min(len(syn), maxSynonyms)], Credit: synonymCredit})
 		}
-		i = j
+		if rel := lexicon.Related(w); len(rel) > 0 {
+			out = append(out, corpus.Alternative{Word: w, Words: rel[:min(len(rel), maxRelated)], Credit: relatedCredit})
+		}
 	}
 	return out
 }
@@ -171,7 +164,7 @@ func misspelt(text string, entities []EntitySpan) []string {
 	var out []string
 	for _, loc := range latinWord.FindAllStringIndex(text, -1) {
 		w := strings.ToLower(text[loc[0]:loc[1]])
-		if len(w) < 5 || stopWords[w] || lexicon.Known(w) || slices.ContainsFunc(entities, func(es EntitySpan) bool { return loc[0] >= es.Start && loc[0] < es.End }) {
+		if len(w) < 5 || strings.Contains(w, "-") || stopWords[w] || lexicon.Known(w) || inEntity(loc[0], entities) {
 			continue
 		}
 		out = append(out, w)
@@ -179,7 +172,14 @@ func misspelt(text string, entities []EntitySpan) []string {
 	return out
 }
 
-var latinWord = regexp.MustCompile(`[A-Za-z]+`)
+// latinWord is a word of Latin letters, hyphenated or not.
+var latinWord = regexp.MustCompile(`[A-Za-z][A-Za-z-]*`)
+
+// inEntity reports whether the byte at i of the search text belongs to an
+// entity's canonical name.
+func inEntity(i int, entities []EntitySpan) bool {
+	return slices.ContainsFunc(entities, func(es EntitySpan) bool { return i >= es.Start && i < es.End })
+}
 
 func sortedMentions(ms []corpus.Mention) []corpus.Mention {
 	out := append([]corpus.Mention(nil), ms...)

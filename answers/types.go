@@ -480,7 +480,7 @@ func newAskedWords(q *Question, entityNames map[string]bool) *askedWords {
 		}
 	}
 	add(q.Raw, true)
-	add(chatWords(q.Raw), true)
+	add(q.chat, true)
 	add(q.Search, false)
 	for _, m := range q.Mentions {
 		for _, n := range m.Entity.Names() {

@@ -744,14 +744,7 @@ func (ix *Index) alternatives(alts []corpus.Alternative, terms []string) []alter
 func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, term string) int {
 	best := 0
 	for _, f := range []string{fieldBody, fieldQuestion, fieldTitle} {
-		tfr, err := r.TermFieldReader(ctx, []byte(term), f, false, false, false)
-		if err != nil {
-			continue
-		}
-		if c := int(tfr.Count()); c > best {
-			best = c
-		}
-		tfr.Close()
+		best = max(best, ix.fieldFreq(ctx, r, term, f))
 	}
 	return best
 }
