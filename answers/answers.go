@@ -459,7 +459,7 @@ func newWeights(q *Question, res corpus.Results, located int, unknownWeight floa
 				seen[m.Term] = true
 				inHits[m.Term]++
 			}
-			if !m.Exact || !strings.EqualFold(strings.TrimSuffix(written[m.Term], "s"), strings.TrimSuffix(h.Text[m.Start:m.End], "s")) {
+			if !m.Exact || strings.TrimSuffix(written[m.Term], "s") != strings.TrimSuffix(strings.ToLower(h.Text[m.Start:m.End]), "s") {
 				continue // only the word as the question writes it: "used" is not "US"
 			}
 			if r, _ := utf8.DecodeRuneInString(h.Text[m.Start:]); !unicode.IsUpper(r) {

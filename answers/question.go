@@ -163,11 +163,14 @@ func englishAlternatives(text string, entities []EntitySpan) []corpus.Alternativ
 func misspelt(text string, entities []EntitySpan) []string {
 	var out []string
 	for _, loc := range latinWord.FindAllStringIndex(text, -1) {
-		w := strings.ToLower(text[loc[0]:loc[1]])
-		if len(w) < 5 || strings.Contains(w, "-") || stopWords[w] || lexicon.Known(w) || inEntity(loc[0], entities) {
+		if inEntity(loc[0], entities) {
 			continue
 		}
-		out = append(out, w)
+		for _, w := range strings.Split(strings.ToLower(text[loc[0]:loc[1]]), "-") {
+			if len(w) >= 5 && !stopWords[w] && !lexicon.Known(w) {
+				out = append(out, w)
+			}
+		}
 	}
 	return out
 }
