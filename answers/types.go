@@ -519,7 +519,7 @@ func focusOf(q string) (string, bool) {
 			verb = true
 			break
 		}
-		if verbLike[w] || stopWordsForFocus[w] || irregularVerbs[w] {
+		if verbLike[w] || determiners[w] || pronouns[w] || notFocus[w] || irregularVerbs[w] {
 			break
 		}
 		focus = w
@@ -537,9 +537,9 @@ var irregularVerbs = map[string]bool{"got": true, "get": true, "gets": true, "to
 	"won": true, "win": true, "leads": true, "lead": true, "led": true, "set": true, "sets": true, "holds": true,
 	"held": true, "owns": true, "own": true, "became": true, "become": true, "becomes": true}
 
-var stopWordsForFocus = map[string]bool{"the": true, "a": true, "an": true, "this": true, "that": true, "these": true,
-	"those": true, "it": true, "they": true, "he": true, "she": true, "we": true, "you": true, "i": true, "its": true,
-	"their": true, "his": true, "her": true, "our": true, "your": true, "one": true, "ones": true, "about": true,
+// notFocus are words after which/what that are no noun to name, beside
+// determiners and pronouns.
+var notFocus = map[string]bool{"we": true, "you": true, "i": true, "one": true, "ones": true, "about": true,
 	"new": true, "else": true, "exactly": true, "happened": true, "happens": true}
 
 // nameNearFocus reports whether text uses the focus noun, whether a name
@@ -570,6 +570,7 @@ func nameNearFocus(text, focus string, asked *askedWords) (uses, named, pointsBa
 	return uses, false, uses && pointsBack
 }
 
+// demonstratives point back at something named before ("the same forum").
 var demonstratives = map[string]bool{"same": true, "this": true, "that": true, "these": true, "those": true}
 
 // listItems counts the items of the enumeration text holds: the pieces
