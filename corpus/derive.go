@@ -17,9 +17,18 @@ type Derived struct {
 	// New is true when the entity itself was derived; false when only
 	// aliases were added to an entity of entities.yaml.
 	New bool
-	// From is the first document that gave it, and How the pattern.
+	// From is the first document that gave it, and How the pattern (one
+	// of the Derived… constants).
 	From, How string
 }
+
+// How an entity was derived.
+const (
+	DerivedFromFrontMatter  = "front matter"
+	DerivedFromAbbreviation = "name (ABBR)"
+	DerivedFromChineseName  = "name (中文)"
+	DerivedFromLatinName    = "中文 (name)"
+)
 
 func (d Derived) String() string {
 	what := "aliases of " + d.Name
@@ -112,21 +121,21 @@ func DeriveEntities(docs []Document, known []Entity) ([]Entity, []Derived) {
 		for _, k := range EntityKinds {
 			for _, n := range d.Entities(k) {
 				if n = strings.TrimSpace(n); n != "" {
-					add(k, d.ID, "front matter", n)
+					add(k, d.ID, DerivedFromFrontMatter, n)
 				}
 			}
 		}
 		text := d.Title + "\n" + d.Question + "\n" + d.Body
 		for _, m := range abbreviation.FindAllStringSubmatch(text, -1) {
 			if name, ok := abbreviated(m[2], m[1]); ok {
-				add("", d.ID, "name (ABBR)", name, m[2])
+				add("", d.ID, DerivedFromAbbreviation, name, m[2])
 			}
 		}
 		for _, m := range latinHan.FindAllStringSubmatch(text, -1) {
-			add("", d.ID, "name (中文)", trimLeadingArticle(m[1]), m[2])
+			add("", d.ID, DerivedFromChineseName, trimLeadingArticle(m[1]), m[2])
 		}
 		for _, m := range hanLatin.FindAllStringSubmatch(text, -1) {
-			add("", d.ID, "中文 (name)", trimLeadingArticle(m[2]), m[1])
+			add("", d.ID, DerivedFromLatinName, trimLeadingArticle(m[2]), m[1])
 		}
 	}
 	out := make([]Derived, 0, len(order))

@@ -35,7 +35,7 @@ func (*checkCommand) Run(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	for _, d := range cp.Derived {
-		if d.New && d.How == "front matter" && fromYAML > 0 {
+		if d.New && d.How == corpus.DerivedFromFrontMatter && fromYAML > 0 {
 			fmt.Fprintf(m.Stdout, "warning: %s names %s %q, which entities.yaml does not define; it becomes an entity of its own\n",
 				d.From, d.Kind, d.Name)
 		}
