@@ -98,9 +98,6 @@ type Options struct {
 	// OffTopicPenalty raises MinCoverage for questions that name something
 	// the corpus never mentions or use several words it never uses.
 	OffTopicPenalty float64
-	// UnknownWeight scales the weight of a common word that the corpus
-	// never uses and nothing stands in for ("phrase", "heavily").
-	UnknownWeight float64
 	// MaxMissing is the largest share of the question's weight that one
 	// word the sources use but the answer does not match in any form may
 	// carry.
@@ -119,7 +116,7 @@ type Options struct {
 }
 
 // DefaultOptions are the thresholds measured on the evaluation set.
-var DefaultOptions = Options{Passages: 8, MinCoverage: 0.45, OffTopicPenalty: 0.2, MaxMissing: 0.4, MaxForeign: 0.25, UnknownWeight: 1, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 600, RetrievalWeight: 0.1}
+var DefaultOptions = Options{Passages: 8, MinCoverage: 0.45, OffTopicPenalty: 0.2, MaxMissing: 0.4, MaxForeign: 0.25, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 600, RetrievalWeight: 0.1}
 
 // ErrEmptyQuestion is returned for a question with nothing to search for.
 var ErrEmptyQuestion = errors.New("the question is empty")
@@ -211,7 +208,7 @@ const maxTypeTries = 40
 
 func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 	located := min(len(res.Hits), e.opts.Passages)
-	w := newWeights(q, res, located, e.opts.UnknownWeight)
+	w := newWeights(q, res, located)
 	var cands []candidate
 	top := 0.0
 	if len(res.Hits) > 0 {
@@ -437,7 +434,7 @@ type weights struct {
 	thin bool
 }
 
-func newWeights(q *Question, res corpus.Results, located int, unknownWeight float64) weights {
+func newWeights(q *Question, res corpus.Results, located int) weights {
 	w := weights{term: map[string]float64{}, entity: map[string]*corpus.Entity{}, foreign: map[string]bool{}, names: map[string]bool{}}
 	// A word the index does not have may still be found, by a typo match
 	// or another word for it: then it is not a sign of another topic.
@@ -497,12 +494,6 @@ func newWeights(q *Question, res corpus.Results, located int, unknownWeight floa
 		}
 		if t.DocFreq == 0 && properNoun(q.Search, t.Span) {
 			w.offTopic = true
-		}
-		if t.DocFreq == 0 && !found[t.Text] && !properNoun(q.Search, t.Span) {
-			// A common word the corpus never uses is often just phrasing
-			// ("phrase", "heavily"); an unknown name ("Messi") is a sign
-			// the question is about something the sources do not cover.
-			wt *= unknownWeight
 		}
 		if _, seen := w.term[t.Text]; !seen {
 			w.order = append(w.order, t.Text)

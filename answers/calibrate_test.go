@@ -45,21 +45,19 @@ func TestCalibrate(t *testing.T) {
 		for _, miss := range []float64{0.2, 0.25, 0.3, 0.35, 0.4, 1} {
 			for _, foreign := range []float64{0.15, 0.2, 0.25, 0.3, 0.4, 1} {
 				for _, pen := range []float64{0, 0.2} {
-					for _, unk := range []float64{1} {
-						o := answers.DefaultOptions
-						o.MinCoverage, o.MaxMissing, o.MaxForeign, o.OffTopicPenalty, o.UnknownWeight = cov, miss, foreign, pen, unk
-						r := result{o: o}
-						for _, rn := range runs {
-							e := answers.New(rn.cached, rn.ix.Entities(), o)
-							for _, qs := range sets {
-								q := runQuality(t, e, rn.name, qs)
-								r.right += q.all.Right
-								r.wrong += q.all.Wrong
-								r.total += q.all.N
-							}
+					o := answers.DefaultOptions
+					o.MinCoverage, o.MaxMissing, o.MaxForeign, o.OffTopicPenalty = cov, miss, foreign, pen
+					r := result{o: o}
+					for _, rn := range runs {
+						e := answers.New(rn.cached, rn.ix.Entities(), o)
+						for _, qs := range sets {
+							q := runQuality(t, e, rn.name, qs)
+							r.right += q.all.Right
+							r.wrong += q.all.Wrong
+							r.total += q.all.N
 						}
-						results = append(results, r)
 					}
+					results = append(results, r)
 				}
 			}
 		}
@@ -82,8 +80,8 @@ func TestCalibrate(t *testing.T) {
 		if r.wrong*100 <= 3*r.total {
 			mark = " (within 3 %)"
 		}
-		t.Logf("coverage %.2f missing %.2f foreign %.2f off-topic +%.1f unknown x%.1f: right %d wrong %d (%.1f%%) of %d%s",
-			r.o.MinCoverage, r.o.MaxMissing, r.o.MaxForeign, r.o.OffTopicPenalty, r.o.UnknownWeight, r.right, r.wrong,
+		t.Logf("coverage %.2f missing %.2f foreign %.2f off-topic +%.1f right %d wrong %d (%.1f%%) of %d%s",
+			r.o.MinCoverage, r.o.MaxMissing, r.o.MaxForeign, r.o.OffTopicPenalty, r.right, r.wrong,
 			100*float64(r.wrong)/float64(r.total), r.total, mark)
 	}
 }
