@@ -569,17 +569,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 		res.Hits = append(res.Hits, corpus.Hit{Passage: passageFrom(h), Score: h.Score})
 	}
 	if q.Locate > 0 && len(res.Hits) > 0 {
-		surface := map[string]string{}
-		for _, t := range res.Terms {
-			if slices.Contains(unknown, t.Text) && t.Start >= 0 {
-				surface[t.Text] = strings.ToLower(q.Text[t.Start:t.End])
-			}
-		}
-		loose := map[string]bool{}
-		for _, w := range q.Misspelt {
-			loose[strings.ToLower(w)] = true
-		}
-		ix.locate(terms, unknown, surface, loose, alts, han, &res, min(q.Locate, len(res.Hits)))
+		ix.locate(terms, typosOf(q, res.Terms, unknown), alts, han, &res, min(q.Locate, len(res.Hits)))
 	}
 	return res, nil
 }
@@ -590,7 +580,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 // token counts for a query term when it is the term, a synonym of it (an
 // entity's one-word aliases), or, for a term the index does not know, within
 // the fuzzy distance of it.
-func (ix *Index) locate(terms, unknown []string, surface map[string]string, loose map[string]bool, alts []alternative, han []string, res *corpus.Results, n int) {
+func (ix *Index) locate(terms []string, typos []typo, alts []alternative, han []string, res *corpus.Results, n int) {
 	want := make(map[string]string, len(terms))
 	for _, t := range terms {
 		want[t] = t
@@ -628,13 +618,13 @@ func (ix *Index) locate(terms, unknown []string, surface map[string]string, loos
 			// A typo is judged on the words as written as well as on their
 			// stems: "robtics" is one edit from "robotics", two from
 			// "robot".
-			for _, u := range unknown {
-				if term == "" || term[0] != u[0] {
+			for _, u := range typos {
+				if term == "" || term[0] != u.term[0] {
 					continue
 				}
-				written := strings.ToLower(text[tok.Start:tok.End])
-				if corpus.EditDistance(term, u) <= fuzziness(u) || surface[u] != "" && corpus.EditDistance(written, surface[u]) <= writtenFuzziness(surface[u], loose[surface[u]]) {
-					out = append(out, corpus.Match{Term: u, Span: corpus.Span{Start: tok.Start, End: tok.End}})
+				if corpus.EditDistance(term, u.term) <= fuzziness(u.term) ||
+					u.written != "" && corpus.EditDistance(strings.ToLower(text[tok.Start:tok.End]), u.written) <= u.distance {
+					out = append(out, corpus.Match{Term: u.term, Span: corpus.Span{Start: tok.Start, End: tok.End}})
 					break
 				}
 			}
@@ -672,6 +662,35 @@ func fuzziness(term string) int {
 		return 2
 	}
 	return 1
+}
+
+// typo is a query term the index does not know, matched loosely: by its
+// stem, and by the word as the question writes it.
+type typo struct {
+	term     string
+	written  string // lowercased; "" when the term has no place in the text
+	distance int    // the edit distance allowed on the written word
+}
+
+// typosOf returns the unknown terms of a query as typos to look for.
+func typosOf(q corpus.Query, terms []corpus.Term, unknown []string) []typo {
+	misspelt := map[string]bool{}
+	for _, w := range q.Misspelt {
+		misspelt[strings.ToLower(w)] = true
+	}
+	var out []typo
+	for _, t := range terms {
+		if !slices.Contains(unknown, t.Text) {
+			continue
+		}
+		u := typo{term: t.Text}
+		if t.Start >= 0 {
+			u.written = strings.ToLower(q.Text[t.Start:t.End])
+			u.distance = writtenFuzziness(u.written, misspelt[u.written])
+		}
+		out = append(out, u)
+	}
+	return out
 }
 
 // writtenFuzziness is the edit distance allowed between a word as written
