@@ -578,8 +578,9 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 // the index's own analyzer over their text (tokens carry byte offsets): the
 // same matches Bleve's term locations give, without a second search. A
 // token counts for a query term when it is the term, a synonym of it (an
-// entity's one-word aliases), or, for a term the index does not know, within
-// the fuzzy distance of it.
+// entity's one-word aliases), one of the question's alternative words for
+// it (for less), or, for a term the index does not know, a typo's match.
+// The question's Chinese bigrams are found where they stand.
 func (ix *Index) locate(terms []string, typos []typo, alts []alternative, han []string, res *corpus.Results, n int) {
 	want := make(map[string]string, len(terms))
 	for _, t := range terms {
