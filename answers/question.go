@@ -32,7 +32,11 @@ type Question struct {
 	// came with "which", which asks for a name.
 	Focus      string
 	FocusWhich bool
-	Mentions   []corpus.Mention
+	// Agency is true when a "who" question asks who did something that
+	// organisations do ("who runs the scheme", "who released the
+	// guidelines"): a ministry or a company answers it as well as a person.
+	Agency   bool
+	Mentions []corpus.Mention
 	// EntitySpans are where the canonical entity names sit in Search.
 	EntitySpans []EntitySpan
 	// Alternatives are other words for words of Search: synonyms and
@@ -92,6 +96,7 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 	q.Types, q.Unit = classify(text)
 	q.Type = q.Types[0]
 	q.Focus, q.FocusWhich = focusOf(text)
+	q.Agency = q.Type == TypePerson && agencyRe.MatchString(text)
 	q.Opinion = opinionRe.MatchString(text)
 	if m != nil {
 		q.Mentions = m.Find(text)

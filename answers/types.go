@@ -222,6 +222,11 @@ func secondQuestion(q string, i int) bool {
 	return strings.HasSuffix(before, "and") || strings.HasSuffix(before, ",") || strings.HasSuffix(before, "?")
 }
 
+// agencyRe finds "who" followed by a verb of what organisations do: they
+// run schemes, release guidelines, make robots. Founding, heading and
+// coining are left to people.
+var agencyRe = regexp.MustCompile(`(?i)\bwho(?:'s| is| are| was| were| has| have| had| did| does| will)?\s+(?:first\s+|mainly\s+|actually\s+)?(runs?|running|ran|releas\w*|issu\w*|introduc\w*|launch\w*|post\w*|publish\w*|makes?|making|made|builds?|building|built|develop\w*|manufactur\w*|produc\w*|funds?|funding|funded|owns?|operat\w*|regulat\w*|oversees?|overseeing|oversaw|approv\w*|sets?|setting|organi[sz]\w*|hosts?|hosting|hosted|dubb\w*|call\w*|warn\w*|propos\w*|draft\w*|put\w*|manag\w*|support\w*|back\w*|invest\w*|design\w*|compil\w*|rank\w*|report\w*|estimat\w*|count\w*)\b`)
+
 // evidence is what a candidate answer holds of each type.
 var (
 	yearRe        = regexp.MustCompile(`\b(1\d\d\d|20\d\d)s?\b|\b\d{1,4}\s?(BC|BCE|AD|CE)\b|\b\d{1,2}(st|nd|rd|th) century\b`)
@@ -259,7 +264,7 @@ func evidenceFor(t Type, unit Unit, text string, asked *askedWords) bool {
 	case TypeNumber:
 		return numberEvidence(unit, text, asked)
 	case TypePerson:
-		return newPersonNames(text, asked) > 0 || newGroup(text, asked)
+		return newPersonNames(text, asked) > 0 || newGroup(text, asked) || asked.agency && newNames(text, asked, false) > 0
 	case TypePlace:
 		return newNames(text, asked, true) > 0 || placeNounRe.MatchString(text)
 	case TypeOrganisation:
@@ -448,6 +453,9 @@ type askedWords struct {
 	words map[string]bool
 	// focus is the noun a which/what question asks about.
 	focus string
+	// agency is true when an organisation may answer "who" (see
+	// Question.Agency).
+	agency bool
 	// entityNames are the normalised names and aliases of every entity
 	// the corpus knows: a company is not a place.
 	entityNames map[string]bool
@@ -457,7 +465,7 @@ var numberWords = map[string]string{"one": "1", "two": "2", "three": "3", "four"
 	"seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12"}
 
 func newAskedWords(q *Question, entityNames map[string]bool) *askedWords {
-	a := &askedWords{words: map[string]bool{}, entityNames: entityNames, focus: q.Focus}
+	a := &askedWords{words: map[string]bool{}, entityNames: entityNames, focus: q.Focus, agency: q.Agency}
 	// Numbers count as asked only when the member wrote them: "six" in
 	// the name "Six Little Dragons" is what "how many?" wants.
 	add := func(s string, numbers bool) {

@@ -32,6 +32,10 @@ Lianjiang County leads the province in kelp output. The county started its first
 ## Who runs it
 
 Blue Tide Aquaculture manages most of the offshore farms. The firm was founded by Chen Mei, a marine biologist.
+
+## Quotas
+
+Each spring the FOFB sets the kelp quota for every county.
 `)},
 		"faq.yaml": {Data: []byte(`entries:
   - id: kelp-priority
@@ -83,6 +87,10 @@ func TestAnswerWindows(t *testing.T) {
 		{"who runs the offshore farms?", []string{"Blue Tide Aquaculture"}, []string{"Who runs it"}, true},
 		// A question entirely in Chinese is answered from the Chinese text.
 		{"连江县哪一年建成第一个海上海带养殖场？", []string{"1998"}, nil, true},
+		// An organisation answers "who" when the question asks who did
+		// what organisations do; it does not answer who heads one.
+		{"who sets the kelp quota for the counties?", []string{"FOFB"}, nil, true},
+		{"who heads the kelp quota body?", nil, nil, false},
 		// Looks answerable, is not: no founding year, no price.
 		{"when was blue tide aquaculture founded?", nil, nil, false},
 		{"how much does a tonne of kelp cost?", nil, nil, false},
