@@ -233,5 +233,32 @@ func chatWords(s string) string {
 		b.WriteString(w)
 		i = j
 	}
-	return b.String()
+	return countryUS(b.String())
 }
+
+// countryUS writes "us" as "US" where it names the country ("the us", "us
+// lawmakers") rather than the pronoun ("tell us", "for us"): the index
+// reads "us" as the pronoun.
+func countryUS(s string) string {
+	locs := lowerUS.FindAllStringIndex(s, -1)
+	if locs == nil {
+		return s
+	}
+	b := []byte(s)
+	for _, loc := range locs {
+		before := strings.Fields(strings.ToLower(s[:loc[0]]))
+		if len(before) > 0 && usPronounAfter[strings.Trim(before[len(before)-1], ",;:")] {
+			continue
+		}
+		copy(b[loc[0]:], "US")
+	}
+	return string(b)
+}
+
+var lowerUS = regexp.MustCompile(`\b[uU]s\b`)
+
+// usPronounAfter are the words after which "us" is the pronoun.
+var usPronounAfter = map[string]bool{"tell": true, "give": true, "show": true, "let": true, "help": true, "for": true,
+	"to": true, "with": true, "of": true, "from": true, "among": true, "lets": true, "let's": true, "send": true,
+	"make": true, "ask": true, "told": true, "gave": true, "showed": true, "helped": true, "teach": true, "remind": true,
+	"join": true, "keep": true, "get": true, "like": true, "about": true, "by": true, "hear": true, "all": true, "both": true}

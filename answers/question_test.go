@@ -47,3 +47,24 @@ func FuzzAnalyze(f *testing.F) {
 		}
 	})
 }
+
+// TestCountryUS: "us" is the country where a member means it ("the us",
+// "us lawmakers", 美国) and the pronoun elsewhere.
+func TestCountryUS(t *testing.T) {
+	tests := []struct {
+		q       string
+		country bool
+	}{
+		{"how many therapies does the us have", true},
+		{"why are us lawmakers nervous", true},
+		{"美国国会怎么说", true}, // the dictionary glosses 美国国会 "US Congress"
+		{"can you tell us about BCI", false},
+		{"what does this mean for us", false},
+	}
+	for _, tt := range tests {
+		q := Analyze(tt.q, nil)
+		if got := strings.Contains(q.Search, "US"); got != tt.country {
+			t.Errorf("%q: search %q names the US: %v, want %v", tt.q, q.Search, got, tt.country)
+		}
+	}
+}

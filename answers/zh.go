@@ -105,7 +105,11 @@ func translateHan(s string) (string, []corpus.Alternative, map[string]bool) {
 			}
 			gloss = gloss[:min(len(gloss), maxGloss)]
 			translated[gloss[0]] = translated[gloss[0]] || lexicon.Verb(gloss[0])
-			b.WriteString(gloss[0])
+			if gloss[0] == "us" {
+				b.WriteString("US") // 美国: the dictionary's glosses are lower case, and "us" is the pronoun
+			} else {
+				b.WriteString(gloss[0])
+			}
 			b.WriteByte(' ')
 			if len(gloss) > 1 {
 				alts = append(alts, corpus.Alternative{Word: gloss[0], Words: gloss[1:], Credit: glossCredit})

@@ -17,7 +17,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/search"
@@ -60,7 +59,7 @@ func (o Options) withDefaults() Options {
 
 // Format changes whenever loading, splitting or the mapping changes, so an
 // index built by an older futurebot is rebuilt even if the corpus is the same.
-const Format = 5
+const Format = 6
 
 // Meta describes one built index; it is stored beside the Bleve files.
 type Meta struct {
@@ -424,7 +423,7 @@ func newIndex(dir string, shards []bleve.Index, meta Meta, opts Options) (*Index
 		}
 		n += c
 	}
-	an := shards[0].Mapping().AnalyzerNamed(en.AnalyzerName)
+	an := shards[0].Mapping().AnalyzerNamed(textAnalyzer)
 	if an == nil {
 		closeAll()
 		return nil, fmt.Errorf("index %q has no English analyzer", dir)
@@ -706,11 +705,15 @@ func writtenFuzziness(word string, misspelt bool) int {
 }
 
 // analyze returns the distinct analysed terms of text with the span of
-// their first occurrence.
+// their first occurrence, without the joined forms of its compounds: the
+// question's terms are the words it writes.
 func (ix *Index) analyze(text string) ([]string, []corpus.Span) {
 	var terms []string
 	var spans []corpus.Span
 	for _, tok := range ix.analyzer.Analyze([]byte(text)) {
+		if tok.Type == joined {
+			continue
+		}
 		t := string(tok.Term)
 		if !slices.Contains(terms, t) {
 			terms = append(terms, t)

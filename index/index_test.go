@@ -348,3 +348,66 @@ func docIDsOf(res corpus.Results) []string {
 	}
 	return ids
 }
+
+// TestCompoundsAndUS: members write "startups" where the sources write
+// "start-ups", and "the US" where they write "United States"; the words
+// match, and "us" the pronoun matches neither.
+func TestCompoundsAndUS(t *testing.T) {
+	ix := newTestIndex(t, fstest.MapFS{
+		"hangzhou.md":  {Data: []byte("# Hangzhou\n\nLocal tech start-ups in Hangzhou drew stand-out attention.\n")},
+		"therapies.md": {Data: []byte("# Therapies\n\nThe United States has approved six cell therapies.\n")},
+		"market.md":    {Data: []byte("# Market\n\nThe U.S. market for humanoid robots is small.\n")},
+		"pronoun.md":   {Data: []byte("# Letter\n\nReaders wrote to us about humanoid robots and cell therapies.\n")},
+	})
+	ctx := context.Background()
+	tests := []struct {
+		q       string
+		want    string   // the top hit
+		matched []string // words of the top hit that match the question
+	}{
+		{"hangzhou startups", "hangzhou.md", []string{"start-ups", "Hangzhou"}},
+		{"standout", "hangzhou.md", []string{"stand-out"}},
+		{"US therapies", "therapies.md", []string{"United States", "therapies"}},
+		{"U.S. humanoid market", "market.md", []string{"U.S", "market", "humanoid"}},
+		{"United States humanoid market", "market.md", []string{"U.S", "market", "humanoid"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			res, err := ix.Search(ctx, corpus.Query{Text: tt.q, Limit: 4, Locate: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Hits) == 0 || res.Hits[0].DocID != tt.want {
+				t.Fatalf("top hit: got %v, want %s first", docIDs(res), tt.want)
+			}
+			var words []string
+			for _, m := range res.Hits[0].Matches {
+				words = append(words, res.Hits[0].Text[m.Start:m.End])
+			}
+			for _, w := range tt.matched {
+				if !slices.Contains(words, w) {
+					t.Errorf("matched %q, want %q among them", words, w)
+				}
+			}
+		})
+	}
+	// "us" the pronoun is a stop word: it is not the country.
+	res, err := ix.Search(ctx, corpus.Query{Text: "US", Limit: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(docIDs(res), "pronoun.md") {
+		t.Errorf("\"US\" found the pronoun: %v", docIDs(res))
+	}
+	// A question's compound is the words it writes: "car-t" is not missed
+	// where the sources write "CAR T".
+	res, err = ix.Search(ctx, corpus.Query{Text: "start-ups"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, term := range res.Terms {
+		if term.Text == "startup" {
+			t.Errorf("question terms %+v hold the joined form", res.Terms)
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -46,7 +45,7 @@ const (
 // entity aliases into one another.
 func newMapping(scoring string) (mapping.IndexMapping, error) {
 	im := bleve.NewIndexMapping()
-	im.DefaultAnalyzer = en.AnalyzerName
+	im.DefaultAnalyzer = textAnalyzer
 	im.ScoringModel = scoring
 	err := im.AddCustomAnalyzer(entityAnalyzer, map[string]interface{}{
 		"type":          custom.Name,
@@ -62,7 +61,7 @@ func newMapping(scoring string) (mapping.IndexMapping, error) {
 		return nil, fmt.Errorf("entity synonyms: %w", err)
 	}
 	if err := im.AddSynonymSource(textSynonyms, map[string]interface{}{
-		"collection": textCollection, "analyzer": en.AnalyzerName,
+		"collection": textCollection, "analyzer": textAnalyzer,
 	}); err != nil {
 		return nil, fmt.Errorf("text synonyms: %w", err)
 	}
@@ -71,7 +70,7 @@ func newMapping(scoring string) (mapping.IndexMapping, error) {
 	// stored text (see locate), which is cheaper than asking Bleve.
 	text := func(store bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = en.AnalyzerName
+		f.Analyzer = textAnalyzer
 		f.Store = store
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
