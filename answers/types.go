@@ -559,24 +559,58 @@ func nameNearFocus(text, focus string, asked *askedWords) (uses, named, pointsBa
 		return false, false, false
 	}
 	forms := []string{focus, focus + "s", focus + "es", strings.TrimSuffix(focus, "y") + "ies"}
-	words := strings.Fields(text)
+	words := wordRe.FindAllStringIndex(text, -1)
 	pointsBack = true
-	for i, w := range words {
-		lw := strings.ToLower(strings.Trim(w, `.,;:!?"'“”‘’()`))
+	for i, loc := range words {
+		lw := strings.ToLower(strings.Trim(text[loc[0]:loc[1]], `.,;:!?"'“”‘’()`))
 		if !slices.Contains(forms, lw) {
 			continue
 		}
 		uses = true
-		from, to := max(0, i-4), min(len(words), i+5)
-		if countNewNames(strings.Join(words[from:to], " "), asked, false, true) > 0 {
+		// A name next to the noun names it ("the Lujiazui Forum", "companies
+		// like WuXi AppTec"); a person's ("President Xi Jinping in 2020, the
+		// term") names no thing.
+		from, to := words[max(0, i-4)][0], words[min(len(words), i+5)-1][1]
+		// A quotation after the noun names it too: the term "future
+		// industries".
+		after := strings.TrimLeft(text[loc[1]:], " ")
+		if namesNear(text, from, to, asked, !personFocus[focus]) || strings.HasPrefix(after, `"`) || strings.HasPrefix(after, "“") {
 			return true, true, false
 		}
-		if i == 0 || !demonstratives[strings.ToLower(words[i-1])] {
+		if i == 0 || !demonstratives[strings.ToLower(text[words[i-1][0]:words[i-1][1]])] {
 			pointsBack = false
 		}
 	}
 	return uses, false, uses && pointsBack
 }
+
+var wordRe = regexp.MustCompile(`\S+`)
+
+// namesNear reports whether text[from:to] holds a name the question does
+// not give, not counting people's names given with a title ("President Xi
+// Jinping") when notPeople is set. A name is judged whole, even where it
+// starts before from.
+func namesNear(text string, from, to int, asked *askedWords, notPeople bool) bool {
+	for _, loc := range capsRe.FindAllStringIndex(text, -1) {
+		if loc[1] <= from || loc[0] >= to {
+			continue
+		}
+		name := text[loc[0]:loc[1]]
+		if countNewNames(text[max(from, loc[0]):min(to, loc[1])], asked, false, true) == 0 && countNewNames(name, asked, false, true) == 0 {
+			continue
+		}
+		if notPeople && (personTitles[strings.ToLower(strings.Fields(name)[0])] || titled(text[:loc[0]])) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// personFocus are the nouns a which/what question asks a person's name for.
+var personFocus = map[string]bool{"person": true, "man": true, "woman": true, "leader": true, "official": true,
+	"president": true, "governor": true, "minister": true, "founder": true, "ceo": true, "head": true, "chief": true,
+	"scientist": true, "researcher": true, "economist": true, "analyst": true, "executive": true, "chairman": true}
 
 // demonstratives point back at something named before ("the same forum").
 var demonstratives = map[string]bool{"same": true, "this": true, "that": true, "these": true, "those": true}

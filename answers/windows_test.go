@@ -36,6 +36,10 @@ Blue Tide Aquaculture manages most of the offshore farms. The firm was founded b
 ## Quotas
 
 Each spring the FOFB sets the kelp quota for every county.
+
+## Plans
+
+The county calls its coastal kelp plan the Blue Belt. First proposed by Governor Rose Lin in 2001, the plan set aside coastal waters for kelp farms.
 `)},
 		"faq.yaml": {Data: []byte(`entries:
   - id: kelp-priority
@@ -63,6 +67,17 @@ func ask(t *testing.T, e *answers.Engine, q string) answers.Answer {
 		t.Fatalf("ask %q: %v", q, err)
 	}
 	return a
+}
+
+// TestFocusNamedByPersonOnly: "which plan did X propose" is not answered
+// by a sentence where the only name near "the plan" is the person who
+// proposed it.
+func TestFocusNamedByPersonOnly(t *testing.T) {
+	e := buildEngine(t, windowCorpus(t), index.Options{}, answers.Options{})
+	a := ask(t, e, "which plan did rose first propose in 2001?")
+	if a.Answered && !strings.Contains(a.Text, "Blue Belt") {
+		t.Errorf("answer %q does not name the plan", a.Text)
+	}
 }
 
 func TestAnswerWindows(t *testing.T) {
