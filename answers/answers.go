@@ -309,8 +309,19 @@ func (c *candidate) holdsAnswer(q *Question, asked *askedWords) bool {
 		if uses && !named && (q.FocusWhich || pointsBack) {
 			return false
 		}
+		// "Which forum …?" wants the forum's name, and such names carry
+		// the noun ("the Lujiazui Forum"): a window that never says
+		// "forum" does not name one.
+		if q.FocusWhich && namedWithNoun[q.Focus] && !named {
+			return false
+		}
 	}
-	for _, t := range q.Types {
+	// "Which X …?" asks for a name, whatever X is.
+	types := q.Types
+	if q.FocusWhich && q.Type == TypeOther {
+		types = []Type{TypeOrganisation}
+	}
+	for _, t := range types {
 		names := t == TypePerson || t == TypeOrganisation || t == TypePlace
 		found := false
 		for k, p := range c.parts {
@@ -325,6 +336,12 @@ func (c *candidate) holdsAnswer(q *Question, asked *askedWords) bool {
 	}
 	return true
 }
+
+// namedWithNoun are things whose names carry the noun itself: the
+// Lujiazui Forum, the Boao Summit, the Wolf Prize.
+var namedWithNoun = map[string]bool{"forum": true, "conference": true, "summit": true, "prize": true, "award": true,
+	"expo": true, "exhibition": true, "festival": true, "fair": true, "congress": true, "meeting": true, "session": true,
+	"plenum": true, "dialogue": true, "games": true, "cup": true, "university": true, "institute": true, "academy": true}
 
 // aboutShare is how much of the question a sentence of a window must match,
 // against the sentence that matches most, to be about the question.
@@ -461,8 +478,12 @@ func newWeights(q *Question, res corpus.Results, located int) weights {
 			}
 			if r, _ := utf8.DecodeRuneInString(h.Text[m.Start:]); !unicode.IsUpper(r) {
 				lower[m.Term] = true
-			} else if !sentenceStart(h.Text, m.Start) && !lexicon.Known(written[m.Term]) {
-				w.names[m.Term] = true // "Year" in "Five-Year Plan" is still a word
+			} else if !sentenceStart(h.Text, m.Start) && !lexicon.Known(written[m.Term]) && !q.isTranslated(written[m.Term]) {
+				// "Year" in "Five-Year Plan" is still a word; a name
+				// translated from the question's Chinese (连江 → Lianjiang)
+				// need not be in English, as a source in Chinese names it
+				// as the question does.
+				w.names[m.Term] = true
 			}
 		}
 		for _, m := range h.QuestionMatches {

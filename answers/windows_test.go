@@ -41,6 +41,14 @@ Each spring the FOFB sets the kelp quota for every county.
 
 The county calls its coastal kelp plan the Blue Belt. First proposed by Governor Rose Lin in 2001, the plan set aside coastal waters for kelp farms.
 `)},
+		"festival.md": {Data: []byte(`# Festival
+
+The Lianjiang Kelp Festival is held every May.
+
+## Talks
+
+At the same event, Chen Mei spoke about kelp exports to Japan.
+`)},
 		"faq.yaml": {Data: []byte(`entries:
   - id: kelp-priority
     question: Is kelp a priority crop in Fujian?
@@ -106,6 +114,10 @@ func TestAnswerWindows(t *testing.T) {
 		// what organisations do; it does not answer who heads one.
 		{"who sets the kelp quota for the counties?", []string{"FOFB"}, nil, true},
 		{"who heads the kelp quota body?", nil, nil, false},
+		// "Which festival" wants the festival's name, which carries the
+		// word; "the same event" names none.
+		{"which festival is held every may?", []string{"Lianjiang Kelp Festival"}, nil, true},
+		{"which festival did chen mei speak at about kelp exports to japan?", nil, nil, false},
 		// Looks answerable, is not: no founding year, no price.
 		{"when was blue tide aquaculture founded?", nil, nil, false},
 		{"how much does a tonne of kelp cost?", nil, nil, false},
