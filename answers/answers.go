@@ -558,7 +558,9 @@ func newWeights(q *Question, res corpus.Results, located int) weights {
 var typeWords = map[string]bool{"city": true, "town": true, "province": true, "country": true, "place": true,
 	"year": true, "date": true, "month": true, "percentage": true, "percent": true, "share": true, "proportion": true,
 	"number": true, "company": true, "firm": true, "group": true, "name": true, "person": true, "people": true,
-	"called": true, "call": true, "kind": true, "type": true, "list": true, "one": true, "ones": true}
+	"called": true, "call": true, "kind": true, "type": true, "list": true, "one": true, "ones": true,
+	"studio": true, "startup": true, "business": true, "enterprise": true, "outfit": true, "organisation": true,
+	"organization": true, "brand": true, "maker": true, "manufacturer": true}
 
 // fillerWords are phrasing that says nothing about the topic, whether or
 // not the sources use them.
@@ -570,6 +572,7 @@ func init() {
 		isnt don't dont doesn't doesnt didn't didnt can't cant won't wont i'm im you're youre tell know think mean say said
 		give gave get got getting come came coming go going went want wanted need like let lets see look find anything
 		something everything much many more most some any every all other others another about again
+		bunch couple handful ton tons load loads heap heaps bunches
 		detail details detailed brief briefly summary summarise summarize short example examples overview
 		hey hi hello morning evening afternoon good going hows doing thx cheers far
 		role deal story status situation significance importance purpose point

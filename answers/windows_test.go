@@ -118,6 +118,10 @@ func TestAnswerWindows(t *testing.T) {
 		// word; "the same event" names none.
 		{"which festival is held every may?", []string{"Lianjiang Kelp Festival"}, nil, true},
 		{"which festival did chen mei speak at about kelp exports to japan?", nil, nil, false},
+		// Chat words for "some" and for the kind of thing asked about are
+		// not topics the sources lack.
+		{"who manages that bunch of offshore farms?", []string{"Blue Tide Aquaculture"}, nil, true},
+		{"the offshore kelp studio chen mei founded, what's it called?", []string{"Blue Tide Aquaculture"}, nil, true},
 		// Looks answerable, is not: no founding year, no price.
 		{"when was blue tide aquaculture founded?", nil, nil, false},
 		{"how much does a tonne of kelp cost?", nil, nil, false},
