@@ -149,6 +149,11 @@ func englishAlternatives(text string, entities []EntitySpan) []corpus.Alternativ
 	seen := map[string]bool{}
 	for _, loc := range latinWord.FindAllStringIndex(text, -1) {
 		w := strings.ToLower(text[loc[0]:loc[1]])
+		if country, ok := countryWords[text[loc[0]:loc[1]]]; ok && !seen[w] && !inEntity(loc[0], entities) {
+			seen[w] = true
+			out = append(out, corpus.Alternative{Word: w, Words: country, Credit: glossCredit})
+			continue
+		}
 		if len(w) < 3 || stopWords[w] || seen[w] || inEntity(loc[0], entities) {
 			continue
 		}
@@ -162,6 +167,12 @@ func englishAlternatives(text string, entities []EntitySpan) []corpus.Alternativ
 	}
 	return out
 }
+
+// countryWords are the other ways of naming the United States: a member
+// asks about "american lawmakers" where the sources write "US", and the
+// other way round.
+var countryWords = map[string][]string{"US": {"American", "America", "Americans"}, "american": {"US"},
+	"American": {"US"}, "america": {"US"}, "America": {"US"}, "americans": {"US"}, "Americans": {"US"}}
 
 // misspelt returns the lowercase words of text outside the entity names
 // that the lexicon does not know: likely typos.

@@ -1,6 +1,7 @@
 package answers
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -65,6 +66,16 @@ func TestCountryUS(t *testing.T) {
 		q := Analyze(tt.q, nil)
 		if got := strings.Contains(q.Search, "US"); got != tt.country {
 			t.Errorf("%q: search %q names the US: %v, want %v", tt.q, q.Search, got, tt.country)
+		}
+	}
+	// "American" and "US" stand in for each other.
+	for q, want := range map[string][2]string{"why are american lawmakers nervous": {"american", "US"}, "what does the US regulate": {"us", "American"}} {
+		found := false
+		for _, a := range Analyze(q, nil).Alternatives {
+			found = found || a.Word == want[0] && slices.Contains(a.Words, want[1])
+		}
+		if !found {
+			t.Errorf("%q: no alternative %q for %q", q, want[1], want[0])
 		}
 	}
 }
