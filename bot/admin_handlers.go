@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"futurebot/service"
 	"io"
 	"net/http"
 	"path"
@@ -64,7 +65,7 @@ func (b *Bot) reindex(_ context.Context, req *Request) (*Response, error) {
 
 // followJob replies with a job's progress and keeps editing the reply until
 // the job ends with its summary.
-func (b *Bot) followJob(job ReindexJob, note string) *Response {
+func (b *Bot) followJob(job service.ReindexJob, note string) *Response {
 	first := ReindexMessage(job.Status(), note)
 	ch := make(chan Message, 1)
 	go func() {
@@ -95,7 +96,7 @@ func (b *Bot) followJob(job ReindexJob, note string) *Response {
 }
 
 // ReindexMessage renders a job's progress, or its summary once finished.
-func ReindexMessage(s ReindexStatus, note string) Message {
+func ReindexMessage(s service.ReindexStatus, note string) Message {
 	var b strings.Builder
 	if note != "" {
 		b.WriteString(note + "\n")
@@ -155,7 +156,7 @@ func (b *Bot) ingest(ctx context.Context, req *Request) (*Response, error) {
 	}
 	job, err := b.cfg.Admin.Ingest(name, data, req.Bool("replace"), "user "+req.UserID)
 	if err != nil {
-		if errors.Is(err, ErrNoCorpusDir) || errors.Is(err, ErrExists) {
+		if errors.Is(err, service.ErrNoCorpusDir) || errors.Is(err, service.ErrExists) {
 			return refuse(err.Error() + ".")
 		}
 		return refuse(Escape(err.Error()) + ".")

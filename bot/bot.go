@@ -21,6 +21,7 @@ import (
 
 	"futurebot/answers"
 	"futurebot/corpus"
+	"futurebot/service"
 )
 
 // Engine answers questions; answers.Engine satisfies it.
@@ -30,16 +31,6 @@ type Engine interface {
 	Resolve(kind corpus.EntityKind, name string, n int) []answers.EntityMatch
 	SuggestQuestions(ctx context.Context, typed string, n int) ([]string, error)
 	Search(ctx context.Context, q corpus.Query) (corpus.Results, error)
-}
-
-// IndexInfo describes the index in service, for /sources and /healthz.
-type IndexInfo struct {
-	Version  string
-	Built    time.Time
-	Articles int
-	FAQs     int
-	Passages int
-	Sources  map[string]int
 }
 
 // Config is what the bot needs to run.
@@ -77,7 +68,7 @@ type Config struct {
 type Bot struct {
 	cfg     Config
 	engine  Engine
-	info    func() IndexInfo
+	info    func() service.IndexInfo
 	log     *slog.Logger
 	metrics *metrics
 	router  *Router
@@ -98,7 +89,7 @@ type Bot struct {
 }
 
 // New returns a bot; Run connects it.
-func New(cfg Config, engine Engine, info func() IndexInfo, log *slog.Logger, reg prometheus.Registerer) (*Bot, error) {
+func New(cfg Config, engine Engine, info func() service.IndexInfo, log *slog.Logger, reg prometheus.Registerer) (*Bot, error) {
 	if cfg.Token == "" && !cfg.HTTPOnly {
 		return nil, errors.New("no Discord token")
 	}

@@ -15,6 +15,7 @@ import (
 	"futurebot/answers"
 	"futurebot/bot"
 	"futurebot/bot/discordtest"
+	"futurebot/service"
 )
 
 // slowEngine wraps the real engine: Ask waits, or panics.
@@ -480,7 +481,7 @@ func TestOtherDiscordShapes(t *testing.T) {
 	client, _ := bot.NewHTTPClient(fake.URL())
 	e, info := sharedEngine(t)
 	logs := &syncBuffer{}
-	b, err := bot.New(bot.Config{Token: "shape-token", HTTPClient: client}, e, func() bot.IndexInfo { return info },
+	b, err := bot.New(bot.Config{Token: "shape-token", HTTPClient: client}, e, func() service.IndexInfo { return info },
 		slog.New(slog.NewTextHandler(logs, nil)), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)

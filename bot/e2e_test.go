@@ -18,6 +18,7 @@ import (
 	"futurebot/bot/discordtest"
 	"futurebot/corpus"
 	"futurebot/index"
+	"futurebot/service"
 )
 
 const wait = 10 * time.Second
@@ -53,7 +54,7 @@ func (s *syncBuffer) String() string {
 var (
 	engineOnce sync.Once
 	engine     *answers.Engine
-	engineInfo bot.IndexInfo
+	engineInfo service.IndexInfo
 )
 
 // sharedDir holds what the tests share (the index of sharedEngine);
@@ -74,7 +75,7 @@ func TestMain(m *testing.M) {
 var sharedIndex *index.Index
 
 // sharedEngine builds the built-in corpus's index once for all tests.
-func sharedEngine(t *testing.T) (*answers.Engine, bot.IndexInfo) {
+func sharedEngine(t *testing.T) (*answers.Engine, service.IndexInfo) {
 	engineOnce.Do(func() {
 		c, _ := corpus.Load(corpus.Default())
 		dir, err := os.MkdirTemp("", "futurebot-bot-test-")
@@ -88,7 +89,7 @@ func sharedEngine(t *testing.T) (*answers.Engine, bot.IndexInfo) {
 		}
 		sharedIndex = ix
 		m := ix.Meta()
-		engineInfo = bot.IndexInfo{Version: m.Version, Built: m.Built, Articles: m.Articles, FAQs: m.FAQs, Passages: m.Passages, Sources: m.Sources}
+		engineInfo = service.IndexInfo{Version: m.Version, Built: m.Built, Articles: m.Articles, FAQs: m.FAQs, Passages: m.Passages, Sources: m.Sources}
 		engine = answers.New(ix, ix.Entities(), answers.Options{})
 	})
 	return engine, engineInfo
@@ -118,7 +119,7 @@ func startWith(t *testing.T, mod func(*bot.Config), eng bot.Engine) *harness {
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	b, err := bot.New(cfg, eng, func() bot.IndexInfo { return info }, log, prometheus.NewRegistry())
+	b, err := bot.New(cfg, eng, func() service.IndexInfo { return info }, log, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"futurebot/bot"
 	"futurebot/bot/discordtest"
+	"futurebot/service"
 )
 
 type signer struct {
@@ -56,7 +57,7 @@ func startHTTPBot(t *testing.T, deferAfter, delay time.Duration) (signer, *disco
 	client, _ := bot.NewHTTPClient(fake.URL())
 	e, info := sharedEngine(t)
 	b, err := bot.New(bot.Config{HTTPOnly: true, HTTPClient: client, DeferAfter: deferAfter},
-		&slowEngine{Engine: e, delay: delay}, func() bot.IndexInfo { return info },
+		&slowEngine{Engine: e, delay: delay}, func() service.IndexInfo { return info },
 		slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,8 @@ import (
 
 	"futurebot/bot"
 	"futurebot/bot/discordtest"
+	"futurebot/internal/testcorpus"
+	"futurebot/library"
 )
 
 // TestAdminCommandsEndToEnd drives /reindex, /ingest and /forget through
@@ -20,12 +23,12 @@ import (
 func TestAdminCommandsEndToEnd(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	bigCorpus(t, dir, 1200, "alpha")
-	s := newAdminSetup(t, dir, 0.2)
+	testcorpus.Harbour(t, dir, 1200, "alpha")
+	lib := openTestLibrary(t, dir, t.TempDir())
 	fake := discordtest.New(t)
 	client, _ := bot.NewHTTPClient(fake.URL())
 	b, err := bot.New(bot.Config{Token: "admin-test-token", HTTPClient: client, GuildID: "300000000000000001",
-		Admin: s.admin, AdminUsers: []string{"400000000000000099"}, MaxIngestBytes: 4096}, s.live, s.live.info, quietLog, prometheus.NewRegistry())
+		Admin: lib, AdminUsers: []string{"400000000000000099"}, MaxIngestBytes: 4096}, lib, lib.Info, quietLog, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +113,7 @@ func TestAdminCommandsEndToEnd(t *testing.T) {
 			t.Errorf("/ingest %s: %q, want %q", tc.name, c, tc.want)
 		}
 	}
-	if files, _ := os.ReadDir(filepath.Join(dir, ingestedDir)); len(files) != 0 {
+	if files, _ := os.ReadDir(filepath.Join(dir, library.IngestedDir)); len(files) != 0 {
 		t.Errorf("refused files were written: %v", files)
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(dir), "etc")); err == nil {
@@ -125,7 +128,7 @@ func TestAdminCommandsEndToEnd(t *testing.T) {
 	if sum := lastEdit("730000000000000001", "Reindex done"); !strings.Contains(sum, "Articles: 1 added") {
 		t.Errorf("ingest summary: %q", sum)
 	}
-	if a, _ := s.live.Ask(context.Background(), "How much do the tidal power stations produce?"); !strings.Contains(a.Text, "240") {
+	if a, _ := lib.Ask(context.Background(), "How much do the tidal power stations produce?"); !strings.Contains(a.Text, "240") {
 		t.Errorf("ingested file not answering: %q", a.Text)
 	}
 
@@ -144,4 +147,18 @@ func TestAdminCommandsEndToEnd(t *testing.T) {
 	if sum := lastEdit("740000000000000002", "Reindex done"); !strings.Contains(sum, "1 removed") {
 		t.Errorf("forget summary: %q", sum)
 	}
+}
+
+var quietLog = slog.New(slog.DiscardHandler)
+
+// openTestLibrary opens the library of corpusDir in dataDir, as the
+// commands do, and holds it open until the test ends.
+func openTestLibrary(t *testing.T, corpusDir, dataDir string) *library.Library {
+	t.Helper()
+	lib, err := library.Open(context.Background(), library.Options{DataDir: dataDir, CorpusDir: corpusDir, MaxFailed: 0.2, Log: quietLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	return lib
 }

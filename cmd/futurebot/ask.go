@@ -24,11 +24,11 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	log := c.logger(m)
-	ix, engine, err := openEngine(ctx, c, log)
+	engine, err := openLibrary(ctx, c, log)
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
+	defer engine.Close()
 
 	out := bufio.NewWriter(m.Stdout)
 	defer out.Flush()

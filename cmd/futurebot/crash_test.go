@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"futurebot/bot/discordtest"
+	"futurebot/internal/testcorpus"
 )
 
 // TestKilledReindexKeepsLastGoodIndex kills a reindex with SIGKILL while it
@@ -23,8 +24,8 @@ func TestKilledReindexKeepsLastGoodIndex(t *testing.T) {
 	bin := buildBinary(t)
 	work := t.TempDir()
 	small, big, data := filepath.Join(work, "small"), filepath.Join(work, "big"), filepath.Join(work, "data")
-	bigCorpus(t, small, 3, "alpha")
-	bigCorpus(t, big, 6000, "omega")
+	testcorpus.Harbour(t, small, 3, "alpha")
+	testcorpus.Harbour(t, big, 6000, "omega")
 	run := func(args ...string) (string, string, error) {
 		cmd := exec.Command(bin, args...)
 		cmd.Dir = work
@@ -85,8 +86,7 @@ func TestReindexRefusesIndexInUse(t *testing.T) {
 		t.Fatalf("reindex: %s", stderr)
 	}
 	// Hold the index open, as a running bot does.
-	held := newAdminSetupAt(t, c, filepath.Join(dir, "d"))
-	_ = held
+	openTestLibrary(t, c, filepath.Join(dir, "d"))
 	start := time.Now()
 	_, stderr, code := run(t, dir, nil, "", "reindex", "--corpus", c, "--data", "d")
 	if code != exitFail || !strings.Contains(stderr, "in use by another futurebot") || !strings.Contains(stderr, "reindex from inside it") {

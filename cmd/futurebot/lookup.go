@@ -25,11 +25,11 @@ func (*lookupCommand) Run(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	ix, engine, err := openEngine(ctx, c, c.logger(m))
+	engine, err := openLibrary(ctx, c, c.logger(m))
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
+	defer engine.Close()
 	name := strings.Join(rest[1:], " ")
 	card, err := engine.Lookup(ctx, kind, name)
 	if errors.Is(err, answers.ErrUnknownEntity) {

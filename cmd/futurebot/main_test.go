@@ -248,7 +248,9 @@ func TestUsage(t *testing.T) {
 
 // TestImportDirections keeps the arrows pointing down: corpus imports no
 // futurebot package, only index knows Bleve, only bot knows discordgo,
-// answers knows neither, index knows neither answers nor bot.
+// answers knows neither, index knows neither answers nor bot, library
+// (the running index) knows no Discord, and bot knows library only through
+// the types of service.
 func TestImportDirections(t *testing.T) {
 	deps := func(pkg string) string {
 		out, err := exec.Command("go", "list", "-deps", "futurebot/"+pkg).Output()
@@ -264,7 +266,11 @@ func TestImportDirections(t *testing.T) {
 		{"corpus", []string{"futurebot/index", "futurebot/answers", "futurebot/bot", "blevesearch", "discordgo"}},
 		{"answers", []string{"futurebot/index", "futurebot/bot", "blevesearch", "discordgo"}},
 		{"index", []string{"futurebot/answers", "futurebot/bot", "discordgo"}},
-		{"bot", []string{"futurebot/index", "blevesearch"}},
+		{"bot", []string{"futurebot/index", "futurebot/library", "blevesearch"}},
+		// The running service knows the index and answers, not Discord.
+		{"library", []string{"futurebot/bot", "discordgo"}},
+		// What the service reports needs nothing of ours.
+		{"service", []string{"futurebot/corpus", "futurebot/index", "futurebot/answers", "futurebot/bot", "futurebot/library", "blevesearch", "discordgo"}},
 		// General word knowledge knows nothing of ours.
 		{"lexicon", []string{"futurebot/corpus", "futurebot/index", "futurebot/answers", "futurebot/bot", "blevesearch", "discordgo"}},
 	}

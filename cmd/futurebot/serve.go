@@ -21,8 +21,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"futurebot/bot"
-	"futurebot/index"
 	"futurebot/lexicon"
+	"futurebot/library"
 )
 
 // serveCommand runs the Discord bot.
@@ -145,32 +145,17 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	log := c.logger(m)
-	store := index.NewStore(c.DataDir, index.Options{}, log)
-	store.MaxFailed = settings.maxFailed
-	// Serve the index on disk at once, even when the corpus changed since:
-	// the rebuild then runs in the background and swaps in when it is good.
-	ix, err := store.Current()
-	if err == nil && ix.Meta().Format == index.Format {
-		store.RemoveOthers(ix) // builds a crash interrupted
-	} else {
-		if err == nil {
-			ix.Close()
-		}
-		if ix, err = openIndex(ctx, c, store, log); err != nil {
-			return err
-		}
-	}
-	l := newLive(ix, log)
-	defer l.close()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	adm := newAdmin(l, store, c, log, reg)
-	settings.cfg.Admin = adm
-	// The job fingerprints the corpus itself and starts only if it changed.
-	if _, started := adm.start("start-up", true); started {
-		log.Info("the corpus changed since the index was built; serving the previous index while it is rebuilt")
+	opts := c.libraryOptions(log)
+	opts.MaxFailed, opts.Watch, opts.Registerer = settings.maxFailed, settings.watch, reg
+	lib, err := library.Start(ctx, opts)
+	if err != nil {
+		return err
 	}
-	b, err := bot.New(settings.cfg, l, l.info, log, reg)
+	defer lib.Close()
+	settings.cfg.Admin = lib
+	b, err := bot.New(settings.cfg, lib, lib.Info, log, reg)
 	if err != nil {
 		return err
 	}
@@ -187,7 +172,7 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 		for {
 			select {
 			case <-hup:
-				if _, started := adm.Reindex("SIGHUP"); !started {
+				if _, started := lib.Reindex("SIGHUP"); !started {
 					log.Info("SIGHUP: a reindex is already running")
 				}
 			case <-bg.Done():
@@ -195,15 +180,6 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 			}
 		}
 	}()
-	if settings.watch {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := watchCorpus(bg, c.CorpusDir, 2*time.Second, adm, log); err != nil {
-				log.Error("cannot watch the corpus", "err", err)
-			}
-		}()
-	}
 	var srv *http.Server
 	if settings.httpAddr != "" {
 		srv, err = serveHTTP(settings.httpAddr, b, reg, log)

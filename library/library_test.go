@@ -1,10 +1,9 @@
-package main
+package library
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,60 +12,24 @@ import (
 	"testing"
 	"time"
 
-	"futurebot/answers"
-	"futurebot/bot"
 	"futurebot/index"
+	"futurebot/internal/testcorpus"
+	"futurebot/service"
 )
 
-// adminSetup is a corpus on disk, an index store, the live service and the
-// admin over them, as serve wires them.
-type adminSetup struct {
-	corpusDir string
-	store     *index.Store
-	live      *live
-	admin     *admin
-}
-
-var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
-
-// bigCorpus writes n articles (plus a marker article) so that a rebuild
-// takes long enough to ask questions during it.
-func bigCorpus(t *testing.T, dir string, n int, marker string) {
+// open opens the library of corpusDir with a fresh data directory, closed
+// when the test ends.
+func open(t *testing.T, corpusDir string) *Library {
 	t.Helper()
-	os.MkdirAll(dir, 0o755)
-	for i := range n {
-		body := fmt.Sprintf("# Harbour report %d\n\nCargo drones in harbour %d carried %d parcels this month, and port officials counted %d delayed flights.\n\nThe harbour authority plans %d more corridors next year.\n", i, i, 100+i, i%17, i%5)
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("report-%05d.md", i)), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	os.WriteFile(filepath.Join(dir, "marker.md"), []byte("# Marker\n\nThe marker of this corpus is "+marker+".\n"), 0o644)
-}
-
-func newAdminSetup(t *testing.T, corpusDir string, maxFailed float64) *adminSetup {
-	t.Helper()
-	s := newAdminSetupAt(t, corpusDir, t.TempDir())
-	s.store.MaxFailed = maxFailed
-	return s
-}
-
-// newAdminSetupAt opens (or builds) the index in dataDir and holds it open.
-func newAdminSetupAt(t *testing.T, corpusDir, dataDir string) *adminSetup {
-	t.Helper()
-	maxFailed := 0.2
-	c := &config{CorpusDir: corpusDir, DataDir: dataDir}
-	store := index.NewStore(c.DataDir, index.Options{}, quietLog)
-	store.MaxFailed = maxFailed
-	ix, err := openIndex(context.Background(), c, store, quietLog)
+	l, err := Open(context.Background(), Options{DataDir: t.TempDir(), CorpusDir: corpusDir, MaxFailed: 0.2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := newLive(ix, quietLog)
-	t.Cleanup(func() { l.close() })
-	return &adminSetup{corpusDir: corpusDir, store: store, live: l, admin: newAdmin(l, store, c, quietLog, nil)}
+	t.Cleanup(func() { l.Close() })
+	return l
 }
 
-func waitJob(t *testing.T, j bot.ReindexJob) bot.ReindexStatus {
+func waitJob(t *testing.T, j service.ReindexJob) service.ReindexStatus {
 	t.Helper()
 	select {
 	case <-j.Done():
@@ -76,15 +39,33 @@ func waitJob(t *testing.T, j bot.ReindexJob) bot.ReindexStatus {
 	return j.Status()
 }
 
+func isDone(j service.ReindexJob) bool {
+	select {
+	case <-j.Done():
+		return true
+	default:
+		return false
+	}
+}
+
+func marker(t *testing.T, l *Library) string {
+	t.Helper()
+	a, err := l.Ask(context.Background(), "What is the marker of this corpus?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Text
+}
+
 // TestQuestionsDuringReindex asks 200+ questions from 8 goroutines while a
 // reindex replaces the corpus: no errors, and every answer comes from one
 // complete index, the old or the new, never a mix or a half-built one.
 func TestQuestionsDuringReindex(t *testing.T) {
 	dir := t.TempDir()
-	bigCorpus(t, dir, 1500, "alpha")
-	s := newAdminSetup(t, dir, 0.2)
-	old := s.live.current().Meta()
-	os.WriteFile(filepath.Join(dir, "marker.md"), []byte("# Marker\n\nThe marker of this corpus is omega.\n"), 0o644)
+	testcorpus.Harbour(t, dir, 1500, "alpha")
+	l := open(t, dir)
+	old := l.Meta()
+	testcorpus.Marker(t, dir, "omega")
 	os.WriteFile(filepath.Join(dir, "extra.md"), []byte("# Extra\n\nAn extra article about tidal power stations.\n"), 0o644)
 
 	var (
@@ -93,7 +74,7 @@ func TestQuestionsDuringReindex(t *testing.T) {
 		versions = map[string]int{}
 		failures []string
 	)
-	job, started := s.admin.Reindex("test")
+	job, started := l.Reindex("test")
 	if !started {
 		t.Fatal("reindex did not start")
 	}
@@ -110,7 +91,7 @@ func TestQuestionsDuringReindex(t *testing.T) {
 					return
 				}
 				q := []string{"What is the marker of this corpus?", fmt.Sprintf("How many parcels did harbour %d carry?", (g*97+i)%1500)}[i%2]
-				a, meta, err := s.live.askWithVersion(context.Background(), q)
+				a, meta, err := l.AskWithMeta(context.Background(), q)
 				mu.Lock()
 				asked++
 				versions[meta.Version]++
@@ -147,47 +128,28 @@ func TestQuestionsDuringReindex(t *testing.T) {
 	if st.Added[0] != 1 || st.Changed[0] != 1 || st.Removed[0] != 0 {
 		t.Errorf("diff: added %v changed %v removed %v; want 1 article added (extra.md), 1 changed (marker.md)", st.Added, st.Changed, st.Removed)
 	}
-	a, _ := s.live.Ask(context.Background(), "What is the marker of this corpus?")
-	if !strings.Contains(a.Text, "omega") {
-		t.Errorf("after the reindex: %q, want the new corpus", a.Text)
+	if got := marker(t, l); !strings.Contains(got, "omega") {
+		t.Errorf("after the reindex: %q, want the new corpus", got)
 	}
-	if dirs, _ := filepath.Glob(filepath.Join(s.store.Dir(), "v-*")); len(dirs) != 1 {
+	if dirs, _ := filepath.Glob(filepath.Join(l.store.Dir(), "v-*")); len(dirs) != 1 {
 		t.Errorf("index versions left on disk: %v", dirs)
-	}
-}
-
-// askWithVersion answers and says which index version answered, under the
-// same lock as the live service's own methods.
-func (l *live) askWithVersion(ctx context.Context, q string) (answers.Answer, index.Meta, error) {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	a, err := l.eng.Ask(ctx, q)
-	return a, l.ix.Meta(), err
-}
-
-func isDone(j bot.ReindexJob) bool {
-	select {
-	case <-j.Done():
-		return true
-	default:
-		return false
 	}
 }
 
 func TestReindexBrokenFiles(t *testing.T) {
 	dir := t.TempDir()
-	bigCorpus(t, dir, 9, "alpha")
-	s := newAdminSetup(t, dir, 0.2)
-	v1 := s.live.current().Meta().Version
+	testcorpus.Harbour(t, dir, 9, "alpha")
+	l := open(t, dir)
+	v1 := l.Meta().Version
 
 	// One broken file of eleven: skipped and reported, the rest swapped in.
 	os.WriteFile(filepath.Join(dir, "broken.md"), []byte("---\ntitle: [oops\n---\nText.\n"), 0o644)
-	j, _ := s.admin.Reindex("test")
+	j, _ := l.Reindex("test")
 	st := waitJob(t, j)
 	if st.Err != "" || len(st.Problems) != 1 || !strings.Contains(st.Problems[0], "broken.md:2") {
 		t.Errorf("one broken file: err %q, problems %v", st.Err, st.Problems)
 	}
-	v2 := s.live.current().Meta().Version
+	v2 := l.Meta().Version
 	if v2 == v1 {
 		t.Error("the good files were not swapped in")
 	}
@@ -196,12 +158,12 @@ func TestReindexBrokenFiles(t *testing.T) {
 	for _, n := range []string{"b2.md", "b3.yaml"} {
 		os.WriteFile(filepath.Join(dir, n), []byte("---\ntitle: [\n"), 0o644)
 	}
-	j, _ = s.admin.Reindex("test")
+	j, _ = l.Reindex("test")
 	st = waitJob(t, j)
 	if !strings.Contains(st.Err, "too many corpus files failed") || len(st.Problems) != 3 {
 		t.Errorf("too many broken files: err %q, problems %v", st.Err, st.Problems)
 	}
-	if s.live.current().Meta().Version != v2 {
+	if l.Meta().Version != v2 {
 		t.Error("the index was swapped despite too many failures")
 	}
 
@@ -210,29 +172,25 @@ func TestReindexBrokenFiles(t *testing.T) {
 	for _, e := range entries {
 		os.WriteFile(filepath.Join(dir, e.Name()), []byte("---\ntitle: [\n"), 0o644)
 	}
-	j, _ = s.admin.Reindex("test")
+	j, _ = l.Reindex("test")
 	st = waitJob(t, j)
 	if !strings.Contains(st.Err, "no document in the corpus could be loaded") {
 		t.Errorf("all broken: err %q", st.Err)
 	}
-	if s.live.current().Meta().Version != v2 {
+	if l.Meta().Version != v2 {
 		t.Error("the index was swapped with an empty one")
 	}
-	if a, err := s.live.Ask(context.Background(), "What is the marker of this corpus?"); err != nil || !strings.Contains(a.Text, "alpha") {
-		t.Errorf("old index no longer answers: %q, %v", a.Text, err)
-	}
-	msg := bot.ReindexMessage(st, "")
-	if !strings.Contains(msg.Content, "previous index is still serving") || !strings.Contains(msg.Content, "problem") {
-		t.Errorf("admin message: %s", msg.Content)
+	if got := marker(t, l); !strings.Contains(got, "alpha") {
+		t.Errorf("old index no longer answers: %q", got)
 	}
 }
 
 func TestOneReindexAtATime(t *testing.T) {
 	dir := t.TempDir()
-	bigCorpus(t, dir, 800, "alpha")
-	s := newAdminSetup(t, dir, 0.2)
-	j1, started1 := s.admin.Reindex("first")
-	j2, started2 := s.admin.Reindex("second")
+	testcorpus.Harbour(t, dir, 800, "alpha")
+	l := open(t, dir)
+	j1, started1 := l.Reindex("first")
+	j2, started2 := l.Reindex("second")
 	if !started1 || started2 || j1 != j2 {
 		t.Errorf("second request: started %v (same job %v), want the running job", started2, j1 == j2)
 	}
@@ -241,8 +199,8 @@ func TestOneReindexAtATime(t *testing.T) {
 
 func TestIngestAndForget(t *testing.T) {
 	dir := t.TempDir()
-	bigCorpus(t, dir, 3, "alpha")
-	s := newAdminSetup(t, dir, 0.2)
+	testcorpus.Harbour(t, dir, 3, "alpha")
+	l := open(t, dir)
 	md := []byte("---\ntitle: Tidal power\nurl: https://example.com/tide\n---\nTidal power stations in the bay produce 240 megawatts.\n")
 	for _, tt := range []struct {
 		name string
@@ -257,15 +215,15 @@ func TestIngestAndForget(t *testing.T) {
 		{"bad.yaml", []byte("entries: [\n"), "does not load"},
 		{"empty.md", []byte("---\ntitle: x\n---\n"), "does not load"},
 	} {
-		_, err := s.admin.Ingest(tt.name, tt.data, false, "test")
+		_, err := l.Ingest(tt.name, tt.data, false, "test")
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Ingest(%q): %v, want %q", tt.name, err, tt.want)
 		}
 	}
-	if files, _ := os.ReadDir(filepath.Join(dir, ingestedDir)); len(files) != 0 {
+	if files, _ := os.ReadDir(filepath.Join(dir, IngestedDir)); len(files) != 0 {
 		t.Errorf("refused files were written: %v", files)
 	}
-	j, err := s.admin.Ingest("tidal power.md", md, false, "test")
+	j, err := l.Ingest("tidal power.md", md, false, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,33 +231,33 @@ func TestIngestAndForget(t *testing.T) {
 	if st.Err != "" || st.Added[0] != 1 {
 		t.Errorf("ingest reindex: %+v", st)
 	}
-	if a, _ := s.live.Ask(context.Background(), "How much do the tidal power stations produce?"); !strings.Contains(a.Text, "240 megawatts") {
+	if a, _ := l.Ask(context.Background(), "How much do the tidal power stations produce?"); !strings.Contains(a.Text, "240 megawatts") {
 		t.Errorf("ingested document not answering: %q", a.Text)
 	}
-	if got := s.admin.Ingested(); !slices.Equal(got, []string{"tidal-power.md"}) {
+	if got := l.Ingested(); !slices.Equal(got, []string{"tidal-power.md"}) {
 		t.Errorf("ingested: %v", got)
 	}
-	if _, err := s.admin.Ingest("tidal-power.md", md, false, "test"); err != bot.ErrExists {
+	if _, err := l.Ingest("tidal-power.md", md, false, "test"); !errors.Is(err, service.ErrExists) {
 		t.Errorf("second ingest without replace: %v, want ErrExists", err)
 	}
-	if j, err = s.admin.Ingest("tidal-power.md", append(md, []byte("It opened in 2024.\n")...), true, "test"); err != nil {
+	if j, err = l.Ingest("tidal-power.md", append(md, []byte("It opened in 2024.\n")...), true, "test"); err != nil {
 		t.Fatal(err)
 	}
 	if st := waitJob(t, j); st.Changed[0] != 1 {
 		t.Errorf("replace: changed %v, want 1 article", st.Changed)
 	}
-	if _, err := s.admin.Forget("nothing.md", "test"); err != bot.ErrNotIngested {
+	if _, err := l.Forget("nothing.md", "test"); !errors.Is(err, service.ErrNotIngested) {
 		t.Errorf("forget unknown: %v", err)
 	}
-	if j, err = s.admin.Forget("tidal-power.md", "test"); err != nil {
+	if j, err = l.Forget("tidal-power.md", "test"); err != nil {
 		t.Fatal(err)
 	}
 	if st := waitJob(t, j); st.Removed[0] != 1 {
 		t.Errorf("forget: removed %v, want 1 article", st.Removed)
 	}
 
-	builtin := newAdminSetup(t, "", 0.2)
-	if _, err := builtin.admin.Ingest("a.md", md, false, "test"); err != bot.ErrNoCorpusDir {
+	builtin := open(t, "")
+	if _, err := builtin.Ingest("a.md", md, false, "test"); !errors.Is(err, service.ErrNoCorpusDir) {
 		t.Errorf("ingest into the built-in corpus: %v, want ErrNoCorpusDir", err)
 	}
 }
@@ -308,26 +266,121 @@ func TestIngestAndForget(t *testing.T) {
 // the admin is told plainly, without paths, while the old index serves.
 func TestStorageErrorsStayInTheLog(t *testing.T) {
 	dir := t.TempDir()
-	bigCorpus(t, dir, 3, "alpha")
-	s := newAdminSetup(t, dir, 0.2)
+	testcorpus.Harbour(t, dir, 3, "alpha")
+	l := open(t, dir)
 	// ingested/ is a file: nothing can be written under it.
-	os.WriteFile(filepath.Join(dir, ingestedDir), []byte("not a directory"), 0o644)
-	_, err := s.admin.Ingest("new.md", []byte("# New\n\nFresh text.\n"), false, "test")
+	os.WriteFile(filepath.Join(dir, IngestedDir), []byte("not a directory"), 0o644)
+	_, err := l.Ingest("new.md", []byte("# New\n\nFresh text.\n"), false, "test")
 	if err == nil || strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "could not be written") {
 		t.Errorf("ingest onto a broken disk: %v", err)
 	}
 	// The data directory turns into a file mid-life: the rebuild cannot
 	// write, the old index keeps serving, the reason names no path.
-	os.Remove(filepath.Join(dir, ingestedDir))
+	os.Remove(filepath.Join(dir, IngestedDir))
 	blocker := filepath.Join(t.TempDir(), "data-as-file")
 	os.WriteFile(blocker, nil, 0o644)
-	s.admin.store = index.NewStore(blocker, index.Options{}, quietLog)
-	j, _ := s.admin.Reindex("test")
+	l.store = index.NewStore(blocker, index.Options{}, l.log)
+	j, _ := l.Reindex("test")
 	st := waitJob(t, j)
 	if st.Err == "" || strings.Contains(st.Err, blocker) || strings.Contains(st.Err, "/") {
 		t.Errorf("rebuild onto a broken disk: %q", st.Err)
 	}
-	if a, err := s.live.Ask(context.Background(), "What is the marker of this corpus?"); err != nil || !strings.Contains(a.Text, "alpha") {
-		t.Errorf("the old index stopped answering: %q %v", a.Text, err)
+	if got := marker(t, l); !strings.Contains(got, "alpha") {
+		t.Errorf("the old index stopped answering: %q", got)
+	}
+}
+
+// TestCloseDuringRebuild closes the library while a rebuild runs, as
+// SIGTERM does: Close stops the job and waits for it, nothing panics, and
+// the next start serves a good index.
+func TestCloseDuringRebuild(t *testing.T) {
+	dir, data := t.TempDir(), t.TempDir()
+	testcorpus.Harbour(t, dir, 3, "alpha")
+	l, err := Start(context.Background(), Options{DataDir: data, CorpusDir: dir, MaxFailed: 0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The corpus grows while the bot is down: the next start serves the old
+	// index and rebuilds in the background.
+	l.Close()
+	testcorpus.Harbour(t, dir, 3000, "omega")
+	l, err = Start(context.Background(), Options{DataDir: data, CorpusDir: dir, MaxFailed: 0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.jobMu.Lock()
+	job := l.running
+	l.jobMu.Unlock()
+	if job == nil {
+		t.Fatal("no start-up rebuild for a changed corpus")
+	}
+	if err := l.Close(); err != nil {
+		t.Errorf("close during a rebuild: %v", err)
+	}
+	if !isDone(job) {
+		t.Error("Close returned before the rebuild stopped")
+	}
+	if _, err := l.Ask(context.Background(), "What is the marker of this corpus?"); !errors.Is(err, service.ErrClosed) {
+		t.Errorf("ask after close: %v, want ErrClosed", err)
+	}
+	if j, started := l.Reindex("late"); started || !strings.Contains(j.Status().Err, "shutting down") {
+		t.Errorf("reindex after close: started %v, status %+v", started, j.Status())
+	}
+	l2, err := Open(context.Background(), Options{DataDir: data, CorpusDir: dir, MaxFailed: 0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l2.Close()
+	if got := marker(t, l2); !strings.Contains(got, "alpha") && !strings.Contains(got, "omega") {
+		t.Errorf("after a close during the rebuild: %q", got)
+	}
+}
+
+// TestWatcherKeepsChangesMadeDuringARebuild changes the corpus while the
+// watcher's rebuild runs: the change is not dropped, a second rebuild
+// picks it up.
+func TestWatcherKeepsChangesMadeDuringARebuild(t *testing.T) {
+	dir := t.TempDir()
+	testcorpus.Harbour(t, dir, 2000, "alpha")
+	l, err := Start(context.Background(), Options{DataDir: t.TempDir(), CorpusDir: dir, MaxFailed: 0.2, Watch: true, Debounce: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	// A job runs (as if the watcher had started it); once it has read the
+	// files, the corpus changes and the watcher reports it.
+	read := make(chan struct{})
+	var once sync.Once
+	l.progressed = func(p index.Progress) {
+		if p.Stage != "reading" {
+			once.Do(func() { close(read) })
+		}
+	}
+	first, started := l.start("corpus watcher", false)
+	if !started {
+		t.Fatal("no job started")
+	}
+	<-read
+	testcorpus.Marker(t, dir, "omega")
+	l.corpusChanged()
+	if isDone(first) {
+		t.Skip("the rebuild finished before the change; nothing to check")
+	}
+	waitJob(t, first)
+	// The job that follows reads the changed corpus.
+	l.jobMu.Lock()
+	second := l.running
+	l.jobMu.Unlock()
+	if second == nil {
+		if got := marker(t, l); !strings.Contains(got, "omega") {
+			t.Fatalf("the change made during the rebuild was dropped: %q", got)
+		}
+		return
+	}
+	if st := waitJob(t, second); st.Err != "" || st.Changed[0] != 1 {
+		t.Errorf("second rebuild: %+v", st)
+	}
+	if got := marker(t, l); !strings.Contains(got, "omega") {
+		t.Errorf("after the second rebuild: %q", got)
 	}
 }

@@ -1,0 +1,174 @@
+package library
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"futurebot/corpus"
+	"futurebot/service"
+)
+
+// IngestedDir is where documents added by admins go, inside the corpus
+// directory.
+const IngestedDir = "ingested"
+
+// Allowed extensions for ingested files (not entities.yaml: it belongs at
+// the corpus root and is edited there).
+var ingestExts = map[string]bool{".md": true, ".markdown": true, ".txt": true, ".html": true, ".htm": true, ".yaml": true, ".yml": true}
+
+var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+
+// sanitizeName turns an uploaded file name into a safe base name under
+// ingested/, or says why it cannot be used.
+func sanitizeName(name string) (string, error) {
+	if strings.ContainsAny(name, `/\`) || strings.Contains(name, "..") {
+		return "", fmt.Errorf("file name %q may not contain a path", name)
+	}
+	clean := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			return r
+		case r == ' ':
+			return '-'
+		}
+		return -1
+	}, name)
+	if !safeName.MatchString(clean) || strings.HasPrefix(clean, ".") {
+		return "", fmt.Errorf("file name %q is not usable (letters, digits, dot, dash and underscore only)", name)
+	}
+	ext := strings.ToLower(path.Ext(clean))
+	if !ingestExts[ext] || strings.EqualFold(clean, corpus.EntitiesFile) {
+		return "", fmt.Errorf("file type %q is not accepted: send .md, .txt, .html or an FAQ .yaml", ext)
+	}
+	return clean, nil
+}
+
+// Ingest checks a file with the corpus loader and writes it atomically
+// under the corpus directory's ingested/, then starts a reindex. Nothing is
+// written when the file does not load.
+func (l *Library) Ingest(name string, data []byte, replace bool, by string) (service.ReindexJob, error) {
+	if l.opts.CorpusDir == "" {
+		return nil, service.ErrNoCorpusDir
+	}
+	clean, err := sanitizeName(name)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := corpus.ParseFile(clean, data); err != nil {
+		return nil, fmt.Errorf("%s does not load: %w", clean, err)
+	}
+	dir := filepath.Join(l.opts.CorpusDir, IngestedDir)
+	l.jobMu.Lock()
+	err = writeNew(dir, clean, data, replace)
+	l.jobMu.Unlock()
+	if errors.Is(err, service.ErrExists) {
+		return nil, err
+	}
+	if err != nil {
+		// The admin sees a plain reason; the path and OS error go to the log.
+		l.log.Error("ingest failed", "file", clean, "err", err)
+		return nil, service.ErrStorage
+	}
+	l.log.Info("document ingested", "file", path.Join(IngestedDir, clean), "bytes", len(data), "by", by, "replace", replace)
+	return l.startFresh(by), nil
+}
+
+// writeNew writes data to dir/name through a temporary file, synced before
+// it is renamed into place, and the directory synced after.
+func writeNew(dir, name string, data []byte, replace bool) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", IngestedDir, err)
+	}
+	target := filepath.Join(dir, name)
+	if _, err := os.Stat(target); err == nil && !replace {
+		return service.ErrExists
+	}
+	tmp, err := os.CreateTemp(dir, ".ingest-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Rename(tmp.Name(), target); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// Forget removes an ingested file and starts a reindex.
+func (l *Library) Forget(name, by string) (service.ReindexJob, error) {
+	if l.opts.CorpusDir == "" {
+		return nil, service.ErrNoCorpusDir
+	}
+	clean, err := sanitizeName(name)
+	if err != nil {
+		return nil, service.ErrNotIngested
+	}
+	l.jobMu.Lock()
+	err = os.Remove(filepath.Join(l.opts.CorpusDir, IngestedDir, clean))
+	l.jobMu.Unlock()
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, service.ErrNotIngested
+	}
+	if err != nil {
+		l.log.Error("forget failed", "file", clean, "err", err)
+		return nil, service.ErrStorage
+	}
+	l.log.Info("document forgotten", "file", path.Join(IngestedDir, clean), "by", by)
+	return l.startFresh(by), nil
+}
+
+// Ingested lists the files under the corpus directory's ingested/.
+func (l *Library) Ingested() []string {
+	if l.opts.CorpusDir == "" {
+		return nil
+	}
+	entries, err := os.ReadDir(filepath.Join(l.opts.CorpusDir, IngestedDir))
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			l.log.Warn("cannot list the ingested documents", "err", err)
+		}
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out
+}
