@@ -39,51 +39,65 @@ func loadFAQ(name string, data []byte) ([]Document, error) {
 	}
 	seen := map[string]int{}
 	docs := make([]Document, 0, len(f.Entries))
+	// A bad entry is reported and skipped; the good ones still load.
+	var bad []error
 	for i := range f.Entries {
-		node := &f.Entries[i]
-		var e faqEntry
-		if err := node.Decode(&e); err != nil {
-			return nil, yamlError(err, 0)
-		}
-		e.Question, e.Answer = strings.TrimSpace(e.Question), strings.TrimSpace(e.Answer)
-		if e.Question == "" || e.Answer == "" {
-			return nil, &lineError{node.Line, fmt.Errorf("entry %d needs both a question and an answer", i+1)}
-		}
-		id := strings.TrimSpace(e.ID)
-		if id == "" {
-			id = fmt.Sprint(i + 1)
-		}
-		if prev, ok := seen[id]; ok {
-			return nil, &lineError{node.Line, fmt.Errorf("entry id %q is used twice (first at line %d)", id, prev)}
-		}
-		seen[id] = node.Line
-		d := defaults
-		if err := e.frontMatter.apply(&d); err != nil {
-			return nil, &lineError{node.Line, err}
-		}
-		d.ID, d.Kind, d.Question, d.Body = name+"#"+id, KindFAQ, e.Question, e.Answer
-		d.Title = e.Question
-		fill := func(v *string, def string) {
-			if *v == "" {
-				*v = def
-			}
-		}
-		fill(&d.URL, defaults.URL)
-		fill(&d.Source, defaults.Source)
-		fill(&d.Published, defaults.Published)
-		for _, l := range []struct {
-			v   *[]string
-			def []string
-		}{
-			{&d.Sectors, defaults.Sectors}, {&d.Companies, defaults.Companies}, {&d.Policies, defaults.Policies}, {&d.Tags, defaults.Tags},
-		} {
-			if len(*l.v) == 0 {
-				*l.v = l.def
-			}
+		d, err := faqDocument(name, &f.Entries[i], i, defaults, seen)
+		if err != nil {
+			bad = append(bad, err)
+			continue
 		}
 		docs = append(docs, d)
 	}
-	return docs, nil
+	if len(docs) == 0 {
+		return nil, errors.Join(bad...)
+	}
+	return docs, errors.Join(bad...)
+}
+
+// faqDocument turns entry i of an FAQ file into a document.
+func faqDocument(name string, node *yaml.Node, i int, defaults Document, seen map[string]int) (Document, error) {
+	var e faqEntry
+	if err := node.Decode(&e); err != nil {
+		return Document{}, yamlError(err, 0)
+	}
+	e.Question, e.Answer = strings.TrimSpace(e.Question), strings.TrimSpace(e.Answer)
+	if e.Question == "" || e.Answer == "" {
+		return Document{}, &lineError{node.Line, fmt.Errorf("entry %d needs both a question and an answer", i+1)}
+	}
+	id := strings.TrimSpace(e.ID)
+	if id == "" {
+		id = fmt.Sprint(i + 1)
+	}
+	if prev, ok := seen[id]; ok {
+		return Document{}, &lineError{node.Line, fmt.Errorf("entry id %q is used twice (first at line %d)", id, prev)}
+	}
+	seen[id] = node.Line
+	d := defaults
+	if err := e.frontMatter.apply(&d); err != nil {
+		return Document{}, &lineError{node.Line, err}
+	}
+	d.ID, d.Kind, d.Question, d.Body = name+"#"+id, KindFAQ, e.Question, e.Answer
+	d.Title = e.Question
+	fill := func(v *string, def string) {
+		if *v == "" {
+			*v = def
+		}
+	}
+	fill(&d.URL, defaults.URL)
+	fill(&d.Source, defaults.Source)
+	fill(&d.Published, defaults.Published)
+	for _, l := range []struct {
+		v   *[]string
+		def []string
+	}{
+		{&d.Sectors, defaults.Sectors}, {&d.Companies, defaults.Companies}, {&d.Policies, defaults.Policies}, {&d.Tags, defaults.Tags},
+	} {
+		if len(*l.v) == 0 {
+			*l.v = l.def
+		}
+	}
+	return d, nil
 }
 
 // ParseEntities reads an entities.yaml file: a list under "entities:" of

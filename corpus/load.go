@@ -144,10 +144,11 @@ func LoadProgress(fsys fs.FS, progress func(read, total int)) (*Corpus, []Proble
 			c.Entities = ents
 			continue
 		}
+		// A loader may return the documents it could read with the
+		// problems of the rest (an FAQ file with one bad entry).
 		docs, err := loaderFor(name)(name, data)
 		if err != nil {
-			problems = append(problems, asProblem(name, err))
-			continue
+			problems = append(problems, asProblems(name, err)...)
 		}
 		c.Documents = append(c.Documents, docs...)
 	}
@@ -209,6 +210,18 @@ type lineError struct {
 
 func (e *lineError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
 func (e *lineError) Unwrap() error { return e.err }
+
+// asProblems is asProblem for each of the errors err joins.
+func asProblems(file string, err error) []Problem {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []Problem
+		for _, e := range j.Unwrap() {
+			out = append(out, asProblems(file, e)...)
+		}
+		return out
+	}
+	return []Problem{asProblem(file, err)}
+}
 
 func asProblem(file string, err error) Problem {
 	var le *lineError

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -221,8 +222,40 @@ func TestLoadProblems(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("got %d problems, want %d: %v", len(got), len(want), probs)
 	}
-	if len(c.Documents) != 1 || c.Documents[0].ID != "good.md" {
-		t.Errorf("documents: got %d, want only good.md", len(c.Documents))
+	// The FAQ file's good entry loads beside its bad one.
+	var ids []string
+	for _, d := range c.Documents {
+		ids = append(ids, d.ID)
+	}
+	if !slices.Equal(ids, []string{"faq.yaml#1", "good.md"}) {
+		t.Errorf("documents: got %v, want faq.yaml#1 and good.md", ids)
+	}
+}
+
+// TestFAQKeepsGoodEntries: every bad entry of an FAQ file is reported with
+// its line, and the good ones still load.
+func TestFAQKeepsGoodEntries(t *testing.T) {
+	faq := "entries:\n  - id: a\n    question: A?\n    answer: Yes.\n  - id: b\n    question: No answer?\n" +
+		"  - id: c\n    question: C?\n    answer: Sea.\n  - id: a\n    question: Again?\n    answer: Twice.\n"
+	c, probs := Load(fstest.MapFS{"faq.yaml": {Data: []byte(faq)}})
+	var lines []string
+	for _, p := range probs {
+		lines = append(lines, p.Error())
+	}
+	want := []string{"faq.yaml:5: entry 2 needs both a question and an answer", `faq.yaml:10: entry id "a" is used twice (first at line 2)`}
+	if !slices.Equal(lines, want) {
+		t.Errorf("problems:\n got %q\nwant %q", lines, want)
+	}
+	var ids []string
+	for _, d := range c.Documents {
+		ids = append(ids, d.ID)
+	}
+	if !slices.Equal(ids, []string{"faq.yaml#a", "faq.yaml#c"}) {
+		t.Errorf("documents: %v, want the two good entries", ids)
+	}
+	// Checking the file before adding it refuses it, naming both.
+	if _, err := ParseFile("faq.yaml", []byte(faq)); err == nil || !strings.Contains(err.Error(), "entry 2") || !strings.Contains(err.Error(), "used twice") {
+		t.Errorf("ParseFile: %v, want both problems", err)
 	}
 }
 

@@ -29,8 +29,9 @@ type Options struct {
 	DataDir string
 	// CorpusDir is the corpus; empty serves the built-in corpus.
 	CorpusDir string
-	// MaxFailed is the share of corpus files that may fail to load before
-	// a rebuild is refused (see index.Store).
+	// MaxFailed is the largest share of corpus files that may fail to load
+	// for a rebuild to go into service: 0 allows none, 1 any (see
+	// index.Store).
 	MaxFailed float64
 	// Watch rebuilds the index when files under CorpusDir change, once
 	// they have been quiet for Debounce (default 2 s).

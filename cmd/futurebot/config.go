@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/joho/godotenv"
@@ -26,8 +27,12 @@ type config struct {
 	LogLevel  string
 	EnvFile   string
 
-	// lookup reads a setting from the environment, then the .env file.
+	// lookup reads a setting from the environment, then the .env file; a
+	// setting that is empty in both gets def.
 	lookup func(key, def string) string
+	// isSet reports whether a setting is given at all, even empty
+	// ("HTTP_ADDR=" turns the health server off), and its value.
+	isSet func(key string) (string, bool)
 }
 
 // setup parses a command's flags (its own, registered by extra, and the
@@ -73,8 +78,8 @@ func (c *config) resolve(getenv env) error {
 		}
 	}
 	lookup := func(key, def string) string {
-		if v := strings.TrimSpace(getenv(key)); v != "" {
-			return v
+		if v, _ := getenv(key); strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
 		}
 		if v := strings.TrimSpace(file[key]); v != "" {
 			return v
@@ -82,6 +87,13 @@ func (c *config) resolve(getenv env) error {
 		return def
 	}
 	c.lookup = lookup
+	c.isSet = func(key string) (string, bool) {
+		if v, ok := getenv(key); ok {
+			return strings.TrimSpace(v), true
+		}
+		v, ok := file[key]
+		return strings.TrimSpace(v), ok
+	}
 	if c.CorpusDir == "" {
 		c.CorpusDir = lookup("CORPUS_DIR", "")
 	}
@@ -106,6 +118,34 @@ func (c *config) resolve(getenv env) error {
 		return fmt.Errorf("%w: %s", errConfig, strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// defaultHTTPAddr is where /healthz and /metrics listen unless HTTP_ADDR
+// says otherwise.
+const defaultHTTPAddr = ":8080"
+
+// httpAddr is where the health and metrics server listens: HTTP_ADDR, or
+// :8080 when it is unset; "" when it is set empty or to "off" (no server).
+func (c *config) httpAddr() string {
+	addr, set := c.isSet("HTTP_ADDR")
+	if !set {
+		return defaultHTTPAddr
+	}
+	if strings.EqualFold(addr, "off") || strings.EqualFold(addr, "none") {
+		return ""
+	}
+	return addr
+}
+
+// maxFailed is REINDEX_MAX_FAILED as a share: how many corpus files may
+// fail to load before a rebuild is refused (default 20%).
+func (c *config) maxFailed() (float64, error) {
+	raw := c.lookup("REINDEX_MAX_FAILED", "20%")
+	v, err := strconv.ParseFloat(strings.TrimSuffix(raw, "%"), 64)
+	if err != nil || v < 0 || v > 100 {
+		return 0, fmt.Errorf("REINDEX_MAX_FAILED %q: want a percentage from 0 to 100", raw)
+	}
+	return v / 100, nil
 }
 
 // corpusFS returns the corpus to read: CORPUS_DIR, or the built-in one.

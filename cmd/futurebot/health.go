@@ -18,7 +18,10 @@ func (*healthCommand) Run(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	addr := c.lookup("HTTP_ADDR", ":8080")
+	addr := c.httpAddr()
+	if addr == "" {
+		return fmt.Errorf("%w: HTTP_ADDR is off, so the bot serves no /healthz", errConfig)
+	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("%w: HTTP_ADDR %q: %v", errConfig, addr, err)

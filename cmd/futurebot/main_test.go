@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"context"
 	"encoding/json"
 	"os"
@@ -20,7 +21,7 @@ func run(t *testing.T, dir string, env map[string]string, stdin string, args ...
 	}
 	t.Chdir(dir)
 	var out, errb bytes.Buffer
-	code := Run(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(k string) string { return env[k] })
+	code := Run(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	return out.String(), errb.String(), code
 }
 
@@ -218,6 +219,35 @@ func TestReindexAndBrokenCorpus(t *testing.T) {
 	out, stderr, code = run(t, dir, nil, "", "ask", "--corpus", c, "--data", "d", "How much did seaweed farms grow?")
 	if code != 0 || !strings.Contains(out, "Seaweed") || !strings.Contains(stderr, "previous index") {
 		t.Errorf("ask after failed rebuild: exit %d\n%s\n%s", code, out, stderr)
+	}
+}
+
+// TestReindexHonoursMaxFailed: the command line refuses a rebuild in which
+// too many files fail, as the bot does, and names a bad setting.
+func TestReindexHonoursMaxFailed(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{}
+	for i := range 10 {
+		files[fmt.Sprintf("f%d.md", i)] = fmt.Sprintf("# F%d\n\nSeaweed farm %d grew by a third.\n", i, i)
+	}
+	c := writeCorpus(t, files)
+	if out, stderr, code := run(t, dir, nil, "", "reindex", "--corpus", c, "--data", "d"); code != 0 {
+		t.Fatalf("reindex: exit %d\n%s\n%s", code, out, stderr)
+	}
+	for i := range 6 {
+		os.WriteFile(filepath.Join(c, fmt.Sprintf("f%d.md", i)), []byte("---\ntitle: [\n---\n"), 0o644)
+	}
+	_, stderr, code := run(t, dir, nil, "", "reindex", "--corpus", c, "--data", "d")
+	if code != exitFail || !strings.Contains(stderr, "too many corpus files failed") || !strings.Contains(stderr, "previous index") {
+		t.Errorf("6 of 10 files broken: exit %d, stderr:\n%s", code, stderr)
+	}
+	_, stderr, code = run(t, dir, map[string]string{"REINDEX_MAX_FAILED": "70%"}, "", "reindex", "--corpus", c, "--data", "d")
+	if code != 0 {
+		t.Errorf("6 of 10 broken with REINDEX_MAX_FAILED=70%%: exit %d, stderr:\n%s", code, stderr)
+	}
+	_, stderr, code = run(t, dir, map[string]string{"REINDEX_MAX_FAILED": "garbage"}, "", "reindex", "--corpus", c, "--data", "d")
+	if code != exitUsage || !strings.Contains(stderr, "REINDEX_MAX_FAILED") {
+		t.Errorf("REINDEX_MAX_FAILED=garbage: exit %d, stderr:\n%s", code, stderr)
 	}
 }
 

@@ -17,8 +17,13 @@ func (*reindexCommand) Run(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	maxFailed, err := c.maxFailed()
+	if err != nil {
+		return fmt.Errorf("%w: %v", errConfig, err)
+	}
 	log := c.logger(m)
 	store := index.NewStore(c.DataDir, index.Options{}, log)
+	store.MaxFailed = maxFailed
 	// A running bot holds the current index; replacing it underneath would
 	// pull its files away, so refuse and say what to do instead.
 	if cur, err := store.Current(); err == nil {

@@ -16,8 +16,9 @@ const (
 	exitUsage = 2 // bad arguments or configuration
 )
 
-// env looks up an environment variable; tests pass their own.
-type env func(string) string
+// env looks up an environment variable and says whether it is set (even
+// to ""), as os.LookupEnv does; tests pass their own.
+type env func(string) (string, bool)
 
 // Main holds what every subcommand shares: its streams and environment.
 type Main struct {

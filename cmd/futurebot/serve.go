@@ -33,7 +33,6 @@ type botSettings struct {
 	cfg              bot.Config
 	httpAddr         string
 	apiURL           string
-	maxFailed        float64
 	watch            bool
 	interactionsAddr string
 	publicKey        ed25519.PublicKey
@@ -97,10 +96,7 @@ func readBotSettings(c *config) (botSettings, error) {
 	if s.cfg.ShardCount > 0 && s.cfg.ShardID >= s.cfg.ShardCount {
 		problems = append(problems, fmt.Sprintf("SHARD_ID %d must be below SHARD_COUNT %d", s.cfg.ShardID, s.cfg.ShardCount))
 	}
-	s.httpAddr = c.lookup("HTTP_ADDR", ":8080")
-	if strings.EqualFold(s.httpAddr, "off") || strings.EqualFold(s.httpAddr, "none") {
-		s.httpAddr = ""
-	}
+	s.httpAddr = c.httpAddr()
 	if s.httpAddr != "" {
 		if _, port, err := net.SplitHostPort(s.httpAddr); err != nil || port == "" {
 			problems = append(problems, fmt.Sprintf("HTTP_ADDR %q: want host:port such as :8080 (empty to disable)", s.httpAddr))
@@ -113,11 +109,8 @@ func readBotSettings(c *config) (botSettings, error) {
 	}
 	s.cfg.HTTPClient = client
 	s.cfg.DataDir = c.DataDir
-	mf := strings.TrimSuffix(c.lookup("REINDEX_MAX_FAILED", "20%"), "%")
-	if v, err := strconv.ParseFloat(mf, 64); err != nil || v < 0 || v > 100 {
-		problems = append(problems, fmt.Sprintf("REINDEX_MAX_FAILED %q: want a percentage from 0 to 100", c.lookup("REINDEX_MAX_FAILED", "")))
-	} else {
-		s.maxFailed = v / 100
+	if _, err := c.maxFailed(); err != nil {
+		problems = append(problems, err.Error())
 	}
 	switch w := strings.ToLower(c.lookup("WATCH_CORPUS", "false")); w {
 	case "true", "1", "yes", "on":
@@ -147,8 +140,11 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 	log := c.logger(m)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	opts := c.libraryOptions(log)
-	opts.MaxFailed, opts.Watch, opts.Registerer = settings.maxFailed, settings.watch, reg
+	opts, err := c.libraryOptions(log)
+	if err != nil {
+		return err
+	}
+	opts.Watch, opts.Registerer = settings.watch, reg
 	lib, err := library.Start(ctx, opts)
 	if err != nil {
 		return err

@@ -222,7 +222,7 @@ func TestServeHTTPInteractionsOnly(t *testing.T) {
 	done := make(chan int, 1)
 	var stderr lockedBuffer
 	go func() {
-		done <- Run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, &stderr, func(k string) string { return env[k] })
+		done <- Run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, &stderr, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	}()
 	post := func(body string) (int, string) {
 		ts := strconv.FormatInt(time.Now().Unix(), 10)
@@ -273,7 +273,7 @@ func TestServeRebuildsChangedCorpusInBackground(t *testing.T) {
 	done := make(chan int, 1)
 	var stderr lockedBuffer
 	go func() {
-		done <- Run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, &stderr, func(k string) string { return env[k] })
+		done <- Run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, &stderr, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	}()
 	for start := time.Now(); time.Since(start) < 20*time.Second && !strings.Contains(stderr.String(), "index built"); {
 		time.Sleep(50 * time.Millisecond)
@@ -284,5 +284,34 @@ func TestServeRebuildsChangedCorpusInBackground(t *testing.T) {
 	if !strings.Contains(logs, "serving the previous index while it is rebuilt") || !strings.Contains(logs, "index built") ||
 		!strings.Contains(logs, "added=1") {
 		t.Errorf("start-up with a changed corpus:\n%s", logs)
+	}
+}
+
+// TestHTTPAddrSetting: unset, the health server listens on :8080; set
+// empty or "off", it does not run (and binds nothing).
+func TestHTTPAddrSetting(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, ":8080"},
+		{map[string]string{"HTTP_ADDR": ""}, ""},
+		{map[string]string{"HTTP_ADDR": "off"}, ""},
+		{map[string]string{"HTTP_ADDR": "127.0.0.1:9"}, "127.0.0.1:9"},
+	} {
+		tt.env["DISCORD_TOKEN"] = "t"
+		m := &Main{Stderr: io.Discard, Getenv: func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }}
+		c, _, err := m.setup("serve", true, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := readBotSettings(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.httpAddr != tt.want {
+			t.Errorf("HTTP_ADDR %v: listens on %q, want %q", tt.env, s.httpAddr, tt.want)
+		}
 	}
 }
