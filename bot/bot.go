@@ -322,7 +322,9 @@ func (b *Bot) handleInteraction(i *discordgo.Interaction, respond func(*discordg
 	if msg == nil {
 		if !deferred {
 			// Every interaction needs a response; an empty one acknowledges it.
-			respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+			if err := respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}); err != nil {
+				b.log.Warn("acknowledging the interaction failed", "id", i.ID, "name", req.Name, "err", err)
+			}
 		}
 		return
 	}

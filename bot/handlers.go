@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -370,15 +371,23 @@ func (b *Bot) searchMessage(ctx context.Context, st searchState, page int, note 
 }
 
 // snippetAround cuts about n bytes of text around the first matches, on
-// word boundaries, and moves the match spans along.
+// word boundaries where the text has spaces within reach and on character
+// boundaries where it has none (Chinese), and moves the match spans along.
 func snippetAround(text string, ms []corpus.Match, n int) (string, []corpus.Span) {
+	const reach = 40 // bytes to look for a space
 	start := max(ms[0].Start-n/3, 0)
-	for start > 0 && text[start-1] != ' ' {
+	if i := strings.LastIndexByte(text[max(start-reach, 0):start], ' '); i >= 0 {
+		start = max(start-reach, 0) + i + 1
+	}
+	for start > 0 && !utf8.RuneStart(text[start]) {
 		start--
 	}
 	end := min(start+n, len(text))
-	for end < len(text) && text[end] != ' ' && end-start < n+40 {
-		end++
+	if i := strings.IndexByte(text[end:min(end+reach, len(text))], ' '); i >= 0 {
+		end += i
+	}
+	for end < len(text) && !utf8.RuneStart(text[end]) {
+		end--
 	}
 	var spans []corpus.Span
 	for _, m := range ms {

@@ -231,3 +231,31 @@ func FuzzCustomID(f *testing.F) {
 		(&Request{Options: map[string]any{"x": id}}).Int("x", 1)
 	})
 }
+
+// TestSnippetAroundKeepsCharacters: a /search snippet of text without
+// spaces (Chinese) is cut between characters, never inside one, and its
+// marks still cover the matched words.
+func TestSnippetAroundKeepsCharacters(t *testing.T) {
+	zh := strings.Repeat("连江县是福建省海带产量最高的县。", 40)
+	en := strings.Repeat("Cargo drones carried parcels across the harbour this month. ", 20)
+	for _, text := range []string{zh, en, zh + en, en + zh} {
+		for _, word := range []string{"海带", "harbour"} {
+			at := strings.LastIndex(text, word)
+			if at < 0 {
+				continue
+			}
+			ms := []corpus.Match{{Span: corpus.Span{Start: at, End: at + len(word)}}}
+			for _, n := range []int{1, 7, 50, 280} {
+				s, marks := snippetAround(text, ms, n)
+				if !utf8.ValidString(s) {
+					t.Fatalf("n=%d: snippet cuts a character: %q", n, s)
+				}
+				for _, m := range marks {
+					if s[m.Start:m.End] != word {
+						t.Errorf("n=%d: mark %v covers %q, want %q", n, m, s[m.Start:m.End], word)
+					}
+				}
+			}
+		}
+	}
+}

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	bolterrors "go.etcd.io/bbolt/errors"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -396,7 +398,7 @@ func Open(dir string, opts Options) (*Index, error) {
 			for _, s := range shards {
 				s.Close()
 			}
-			if strings.Contains(err.Error(), "timeout") {
+			if errors.Is(err, bolterrors.ErrTimeout) { // the file lock of a process that has it open
 				return nil, fmt.Errorf("open index %q: %w", dir, ErrLocked)
 			}
 			return nil, fmt.Errorf("open index %q: %w", dir, err)

@@ -296,9 +296,17 @@ func (s *Store) setCurrent(version string) error {
 	if err := os.Rename(tmp, filepath.Join(s.dir, currentFile)); err != nil {
 		return fmt.Errorf("replace %s: %w", currentFile, err)
 	}
-	if d, err := os.Open(s.dir); err == nil {
-		d.Sync()
-		d.Close()
+	// The rename is durable once the directory is synced.
+	d, err := os.Open(s.dir)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", s.dir, err)
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", s.dir, err)
 	}
 	return nil
 }

@@ -199,7 +199,9 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 	stopBG()
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		srv.Shutdown(sctx)
+		if err := srv.Shutdown(sctx); err != nil {
+			log.Warn("HTTP server did not stop cleanly", "err", err)
+		}
 		cancel()
 	}
 	if err != nil {
