@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"futurebot/bench"
 	"testing"
 )
 
@@ -11,7 +12,7 @@ func TestBenchSmall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the bench")
 	}
-	if _, err := opticksText(); err != nil {
+	if _, err := bench.OpticksText(); err != nil {
 		t.Skip(err)
 	}
 	out, stderr, code := run(t, "", nil, "", "bench", "--passages", "300", "--questions", "30", "--json")

@@ -299,6 +299,8 @@ func TestImportDirections(t *testing.T) {
 		{"bot", []string{"futurebot/index", "futurebot/library", "blevesearch"}},
 		// The running service knows the index and answers, not Discord.
 		{"library", []string{"futurebot/bot", "discordgo"}},
+		// The benchmark and its plain-Bleve peer stay out of what serves.
+		{"library", []string{"futurebot/bench"}},
 		// What the service reports needs nothing of ours.
 		{"service", []string{"futurebot/corpus", "futurebot/index", "futurebot/answers", "futurebot/bot", "futurebot/library", "blevesearch", "discordgo"}},
 		// General word knowledge knows nothing of ours.
