@@ -21,6 +21,7 @@ import (
 
 	"futurebot/answers"
 	"futurebot/corpus"
+	"futurebot/ratelimit"
 	"futurebot/service"
 )
 
@@ -130,7 +131,7 @@ func New(cfg Config, engine Engine, info func() service.IndexInfo, log *slog.Log
 		seen: newSeenSet(8192), feedback: newFeedbackLog(cfg.DataDir), registerd: make(chan struct{}), quit: make(chan struct{})}
 	b.selfID.Store("")
 	b.appID.Store("")
-	b.router = NewRouter(Logging(log), Recover(log), RateLimit(NewUserLimiter(cfg.RateLimit), b.metrics.rateLimited.Inc))
+	b.router = NewRouter(Logging(log), Recover(log), RateLimit(ratelimit.New(cfg.RateLimit), b.metrics.rateLimited.Inc))
 	b.routes()
 	s.AddHandler(b.onReady)
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) { b.connected.Store(true) })

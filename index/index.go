@@ -61,7 +61,7 @@ func (o Options) withDefaults() Options {
 
 // Format changes whenever loading, splitting or the mapping changes, so an
 // index built by an older futurebot is rebuilt even if the corpus is the same.
-const Format = 6
+const Format = 7
 
 // Meta describes one built index; it is stored beside the Bleve files.
 type Meta struct {
@@ -301,8 +301,13 @@ func fill(ctx context.Context, shards []bleve.Index, c *corpus.Corpus, meta *Met
 			}
 		}
 		for _, batch := range batches { // every shard knows every synonym
-			if err := batch.IndexSynonym(fmt.Sprintf("entity-%d", i), entityCollection, &bleve.SynonymDefinition{Synonyms: names}); err != nil {
-				return fmt.Errorf("entity synonyms for %q: %w", e.Name, err)
+			// A name alone has no synonym; a segment whose synonym
+			// section holds only such entries fails every search of the
+			// field ("no synonyms found").
+			if len(names) > 1 {
+				if err := batch.IndexSynonym(fmt.Sprintf("entity-%d", i), entityCollection, &bleve.SynonymDefinition{Synonyms: names}); err != nil {
+					return fmt.Errorf("entity synonyms for %q: %w", e.Name, err)
+				}
 			}
 			if len(single) > 1 {
 				if err := batch.IndexSynonym(fmt.Sprintf("text-%d", i), textCollection, &bleve.SynonymDefinition{Synonyms: single}); err != nil {

@@ -411,3 +411,15 @@ func TestCompoundsAndUS(t *testing.T) {
 		}
 	}
 }
+
+// TestEntitiesWithoutAliases: a corpus whose entities have no aliases (front
+// matter names, no entities.yaml) still searches by entity.
+func TestEntitiesWithoutAliases(t *testing.T) {
+	ix := newTestIndex(t, fstest.MapFS{
+		"a.md": {Data: []byte("---\ntitle: Seaweed\ncompanies: [Blue Tide]\n---\n# Seaweed\n\nBlue Tide says seaweed farms grew by a third.\n")},
+	})
+	res, err := ix.Search(context.Background(), corpus.Query{Text: "Blue Tide", Entities: []string{"Blue Tide"}, Company: "Blue Tide"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Errorf("search by an entity without aliases: %v hits, %v", len(res.Hits), err)
+	}
+}

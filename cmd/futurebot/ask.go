@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"futurebot/answers"
+	"futurebot/api"
 	"futurebot/corpus"
 )
 
@@ -24,7 +25,7 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	log := c.logger(m)
-	engine, err := openLibrary(ctx, c, log)
+	engine, err := openSources(ctx, c, log)
 	if err != nil {
 		return err
 	}
@@ -67,57 +68,8 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 	return nil
 }
 
-// jsonAnswer is the --json shape of an answer, one object per line.
-type jsonAnswer struct {
-	Question    string           `json:"question"`
-	Answered    bool             `json:"answered"`
-	Answer      string           `json:"answer"`
-	Confidence  string           `json:"confidence"`
-	Type        string           `json:"type"`
-	Entities    []string         `json:"entities"`
-	Citations   []jsonCitation   `json:"citations"`
-	Suggestions []jsonSuggestion `json:"suggestions"`
-	TookMS      float64          `json:"took_ms"`
-}
-
-type jsonCitation struct {
-	N          int           `json:"n"`
-	Title      string        `json:"title"`
-	URL        string        `json:"url"`
-	Source     string        `json:"source"`
-	Published  string        `json:"published"`
-	Snippet    string        `json:"snippet"`
-	Highlights []corpus.Span `json:"highlights"`
-	DocID      string        `json:"doc_id"`
-}
-
-type jsonSuggestion struct {
-	Title   string `json:"title"`
-	URL     string `json:"url"`
-	Snippet string `json:"snippet,omitempty"`
-}
-
-func writeJSON(w io.Writer, a answers.Answer) error {
-	j := jsonAnswer{
-		Question: a.Question, Answered: a.Answered, Answer: a.Text, Confidence: string(a.Confidence),
-		Type: string(a.Type), Entities: a.Entities, Citations: []jsonCitation{}, Suggestions: []jsonSuggestion{},
-		TookMS: float64(a.Took.Microseconds()) / 1000,
-	}
-	if j.Entities == nil {
-		j.Entities = []string{}
-	}
-	for _, c := range a.Citations {
-		hl := c.Highlights
-		if hl == nil {
-			hl = []corpus.Span{}
-		}
-		j.Citations = append(j.Citations, jsonCitation{N: c.N, Title: c.Title, URL: c.URL, Source: c.Source,
-			Published: c.Published, Snippet: c.Snippet, Highlights: hl, DocID: c.DocID})
-	}
-	for _, s := range a.Suggestions {
-		j.Suggestions = append(j.Suggestions, jsonSuggestion{Title: s.Title, URL: s.URL, Snippet: s.Snippet})
-	}
-	data, err := json.Marshal(j)
+func writeJSON(w io.Writer, a api.Answer) error {
+	data, err := json.Marshal(a)
 	if err != nil {
 		return err
 	}
@@ -127,7 +79,7 @@ func writeJSON(w io.Writer, a answers.Answer) error {
 
 // writeText prints an answer for a terminal: the quoted answer with matched
 // terms in *stars*, then the numbered sources.
-func writeText(w io.Writer, a answers.Answer) {
+func writeText(w io.Writer, a api.Answer) {
 	fmt.Fprintf(w, "Q: %s\n", a.Question)
 	if !a.Answered {
 		fmt.Fprintln(w, "Not in my sources.")
@@ -143,7 +95,7 @@ func writeText(w io.Writer, a answers.Answer) {
 		fmt.Fprintln(w)
 		return
 	}
-	fmt.Fprintf(w, "A: %s [1]\n", mark(a.Text, a.Highlights))
+	fmt.Fprintf(w, "A: %s [1]\n", mark(a.Answer, a.Highlights))
 	fmt.Fprintf(w, "   (confidence: %s)\n", a.Confidence)
 	fmt.Fprintln(w, "Sources:")
 	for _, c := range a.Citations {

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"futurebot/api"
 	"futurebot/bot/discordtest"
 	"futurebot/internal/testcorpus"
 )
@@ -144,5 +148,43 @@ func TestServeReindexTriggers(t *testing.T) {
 	os.WriteFile(filepath.Join(corpusDir, "b.md"), []byte("# B\n\nKelp forests store carbon.\n"), 0o644)
 	if !waitLog("corpus changed; reindexing", 1) || !waitLog("index built", builds+2) {
 		t.Fatal("a changed corpus file did not rebuild the index")
+	}
+}
+
+// TestAskWhileServing: while a running bot holds the index, `futurebot ask`
+// and `lookup` answer through the bot's API on HTTP_ADDR; with the API off
+// they say what to do.
+func TestAskWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	c := writeCorpus(t, map[string]string{"a.md": "---\ntitle: Seaweed\ncompanies: [Blue Tide]\n---\n# Seaweed\n\nBlue Tide says seaweed farms grew by a third in 2024.\n"})
+	lib := openTestLibrary(t, c, filepath.Join(dir, "d"))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: api.Handler(lib, 0, quietLog)}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	defer func() {
+		srv.Close()
+		<-served
+	}()
+	env := map[string]string{"HTTP_ADDR": ln.Addr().String()}
+	out, stderr, code := run(t, dir, env, "", "ask", "--corpus", c, "--data", "d", "How much did seaweed farms grow?")
+	if code != 0 || !strings.Contains(out, "by a third") || !strings.Contains(stderr, "asking it") {
+		t.Errorf("ask while serving: exit %d\n%s\n%s", code, out, stderr)
+	}
+	out, _, code = run(t, dir, env, "", "ask", "--json", "--corpus", c, "--data", "d", "How much did seaweed farms grow?")
+	var a map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &a) != nil || a["answered"] != true {
+		t.Errorf("ask --json while serving: exit %d\n%s", code, out)
+	}
+	out, stderr, code = run(t, dir, env, "", "lookup", "--corpus", c, "--data", "d", "company", "blue tide")
+	if code != 0 || !strings.Contains(out, "Blue Tide (company)") {
+		t.Errorf("lookup while serving: exit %d\n%s\n%s", code, out, stderr)
+	}
+	_, stderr, code = run(t, dir, map[string]string{"HTTP_ADDR": ""}, "", "ask", "--corpus", c, "--data", "d", "How much did seaweed farms grow?")
+	if code == 0 || !strings.Contains(stderr, "in use by another futurebot") || !strings.Contains(stderr, "HTTP_ADDR") {
+		t.Errorf("ask while serving with the API off: exit %d\n%s", code, stderr)
 	}
 }

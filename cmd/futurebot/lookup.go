@@ -25,7 +25,7 @@ func (*lookupCommand) Run(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	engine, err := openLibrary(ctx, c, c.logger(m))
+	engine, err := openSources(ctx, c, c.logger(m))
 	if err != nil {
 		return err
 	}
@@ -34,11 +34,7 @@ func (*lookupCommand) Run(ctx context.Context, m *Main, args []string) error {
 	card, err := engine.Lookup(ctx, kind, name)
 	if errors.Is(err, answers.ErrUnknownEntity) {
 		fmt.Fprintf(m.Stdout, "No %s called %q in my sources.\n", kind, name)
-		if near := engine.Resolve(kind, "", 0); len(near) > 0 {
-			var names []string
-			for _, n := range near {
-				names = append(names, n.Entity.Name)
-			}
+		if names := engine.Names(kind); len(names) > 0 {
 			fmt.Fprintf(m.Stdout, "Known %s names: %s\n", kind, strings.Join(names, ", "))
 		}
 		return errReported

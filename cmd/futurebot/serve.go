@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"futurebot/api"
 	"futurebot/bot"
 	"futurebot/lexicon"
 	"futurebot/library"
@@ -178,7 +179,7 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 	}()
 	var srv *http.Server
 	if settings.httpAddr != "" {
-		srv, err = serveHTTP(settings.httpAddr, b, reg, log)
+		srv, err = serveHTTP(settings.httpAddr, b, api.Handler(lib, settings.cfg.RateLimit, log), reg, log)
 		if err != nil {
 			return err
 		}
@@ -218,10 +219,11 @@ func apiName(u string) string {
 	return u
 }
 
-// serveHTTP serves /healthz and /metrics on addr.
-func serveHTTP(addr string, b *bot.Bot, reg *prometheus.Registry, log *slog.Logger) (*http.Server, error) {
+// serveHTTP serves /healthz, /metrics and the API on addr.
+func serveHTTP(addr string, b *bot.Bot, apiHandler http.Handler, reg *prometheus.Registry, log *slog.Logger) (*http.Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", b.ServeHealth)
+	mux.Handle("/api/", apiHandler)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return listenAndServe(addr, mux, "HTTP_ADDR", log)
 }

@@ -1,4 +1,6 @@
-package bot
+// Package ratelimit allows each caller (a Discord user, an API client's
+// address) a number of requests per minute.
+package ratelimit
 
 import (
 	"sync"
@@ -7,9 +9,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// UserLimiter allows each user a number of questions per minute, with a
-// burst of the same size.
-type UserLimiter struct {
+// PerKey allows each key a number of requests per minute, with a burst of
+// the same size. It forgets keys idle for two minutes.
+type PerKey struct {
 	mu      sync.Mutex
 	perMin  int
 	users   map[string]*userLimit
@@ -22,14 +24,14 @@ type userLimit struct {
 	seen time.Time
 }
 
-// NewUserLimiter allows perMinute questions per user per minute; zero or
-// less allows everything.
-func NewUserLimiter(perMinute int) *UserLimiter {
-	return &UserLimiter{perMin: perMinute, users: map[string]*userLimit{}, nowFunc: time.Now}
+// New allows perMinute requests per key per minute; zero or less allows
+// everything.
+func New(perMinute int) *PerKey {
+	return &PerKey{perMin: perMinute, users: map[string]*userLimit{}, nowFunc: time.Now}
 }
 
-// Allow reports whether userID may ask now, and if not how long to wait.
-func (l *UserLimiter) Allow(userID string) (bool, time.Duration) {
+// Allow reports whether key may ask now, and if not how long to wait.
+func (l *PerKey) Allow(userID string) (bool, time.Duration) {
 	if l.perMin <= 0 {
 		return true, 0
 	}
