@@ -143,13 +143,6 @@ func checkText(data []byte) error {
 	return nil
 }
 
-var (
-	mdLink     = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
-	mdEmphasis = regexp.MustCompile(`(\*\*|__|\*|` + "`" + `)`)
-	mdHeading  = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*#*\s*$`)
-	mdListItem = regexp.MustCompile(`^\s*([-*+]|\d+[.)])\s+`)
-)
-
 // articleHead checks a text article and reads its front matter; it returns
 // the document so far and the body after the front matter.
 func articleHead(name string, data []byte) (Document, []byte, error) {
@@ -162,62 +155,6 @@ func articleHead(name string, data []byte) (Document, []byte, error) {
 		return doc, nil, err
 	}
 	return doc, body, fm.apply(&doc)
-}
-
-func loadMarkdown(name string, data []byte) ([]Document, error) {
-	doc, body, err := articleHead(name, data)
-	if err != nil {
-		return nil, err
-	}
-	var paras []string
-	var cur []string
-	flush := func() {
-		if len(cur) > 0 {
-			paras = append(paras, strings.Join(cur, "\n"))
-			cur = nil
-		}
-	}
-	fence := false
-	for _, line := range strings.Split(strings.ReplaceAll(string(body), "\r\n", "\n"), "\n") {
-		trimmed := strings.TrimSpace(line)
-		if strings.HasPrefix(trimmed, "```") {
-			fence = !fence
-			flush()
-			continue
-		}
-		if fence {
-			cur = append(cur, line)
-			continue
-		}
-		if m := mdHeading.FindStringSubmatch(trimmed); m != nil {
-			flush()
-			text := cleanInline(m[2])
-			if len(m[1]) == 1 && doc.Title == "" {
-				doc.Title = text
-				continue
-			}
-			paras = append(paras, HeadingPrefix+text)
-			continue
-		}
-		if trimmed == "" || strings.HasPrefix(trimmed, "<!--") {
-			flush()
-			continue
-		}
-		if mdListItem.MatchString(line) {
-			flush()
-			cur = append(cur, cleanInline(mdListItem.ReplaceAllString(line, "")))
-			flush()
-			continue
-		}
-		cur = append(cur, cleanInline(strings.TrimPrefix(trimmed, "> ")))
-	}
-	flush()
-	return finishArticle(doc, paras)
-}
-
-func cleanInline(s string) string {
-	s = mdLink.ReplaceAllString(s, "$1")
-	return strings.TrimSpace(mdEmphasis.ReplaceAllString(s, ""))
 }
 
 // finishArticle removes clutter, takes a title from the first heading-like

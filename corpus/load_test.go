@@ -46,6 +46,42 @@ Robots unload **ships** in [three ports](https://example.com).
 	}
 }
 
+// TestMarkdownKeepsWhatIsQuoted: Markdown is read by a CommonMark parser,
+// so arithmetic keeps its stars, a setext heading is a title, reference
+// links and tables read as text, and code keeps its characters.
+func TestMarkdownKeepsWhatIsQuoted(t *testing.T) {
+	c, probs := loadOne(t, "ports.md", `Drone ports
+===========
+
+Each dock handles 2 * 3 * 4 = 24 drones an hour, says the [port authority][pa].
+The file_name_here and `+"`a*b*c`"+` stay as written; **bold** and _italic_ lose their markers.
+
+[pa]: https://example.com/authority
+
+Port costs
+----------
+
+| Port | Drones |
+|------|--------|
+| Ningbo | 40 |
+| Qingdao | 25 |
+
+<div>an HTML block</div>
+`)
+	if len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	d := c.Documents[0]
+	if d.Title != "Drone ports" {
+		t.Errorf("title: %q, want the setext heading", d.Title)
+	}
+	want := "Each dock handles 2 * 3 * 4 = 24 drones an hour, says the port authority. The file_name_here and a*b*c stay as written; bold and italic lose their markers.\n\n" +
+		"## Port costs\n\nPort | Drones\n\nNingbo | 40\n\nQingdao | 25"
+	if d.Body != want {
+		t.Errorf("body:\n got %q\nwant %q", d.Body, want)
+	}
+}
+
 func TestLoadScrapedText(t *testing.T) {
 	data, err := os.ReadFile("testdata/scraped.txt")
 	if err != nil {
