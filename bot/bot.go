@@ -82,7 +82,7 @@ type Bot struct {
 	closing   atomic.Bool
 	workMu    sync.Mutex    // orders begin against shutdown
 	quit      chan struct{} // closed when shutdown begins
-	inflight  sync.WaitGroup
+	work      *tracker      // the replies and registration in flight
 	seen      *seenSet
 	feedback  *feedbackLog
 	registerd chan struct{}
@@ -128,11 +128,14 @@ func New(cfg Config, engine Engine, info func() service.IndexInfo, log *slog.Log
 		s.ShardID, s.ShardCount = cfg.ShardID, cfg.ShardCount
 	}
 	b := &Bot{cfg: cfg, engine: engine, info: info, log: log, metrics: newMetrics(reg), session: s,
-		seen: newSeenSet(8192), feedback: newFeedbackLog(cfg.DataDir), registerd: make(chan struct{}), quit: make(chan struct{})}
+		seen: newSeenSet(8192), feedback: newFeedbackLog(cfg.DataDir), work: newTracker(), registerd: make(chan struct{}), quit: make(chan struct{})}
 	b.selfID.Store("")
 	b.appID.Store("")
 	b.router = NewRouter(Logging(log), Recover(log), RateLimit(ratelimit.New(cfg.RateLimit), b.metrics.rateLimited.Inc))
 	b.routes()
+	// Handlers run in the order events arrive, on the gateway's goroutine;
+	// each reply is made on a goroutine of its own (see Idle).
+	s.SyncEvents = true
 	s.AddHandler(b.onReady)
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) { b.connected.Store(true) })
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.connected.Store(false) })
@@ -169,10 +172,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.closing.Store(true)
 	b.workMu.Unlock()
 	close(b.quit)
-	done := make(chan struct{})
-	go func() { b.inflight.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-b.work.idle():
 	case <-time.After(b.cfg.Grace):
 		b.log.Warn("shutdown grace period over with replies still in flight")
 	}
@@ -207,7 +208,12 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 		return
 	}
 	// Register in a goroutine: the READY handler must not block the gateway.
-	go b.register()
+	if b.begin() {
+		go func() {
+			defer b.work.done()
+			b.register()
+		}()
+	}
 }
 
 func (b *Bot) register() {
@@ -236,8 +242,50 @@ func (b *Bot) begin() bool {
 	if b.closing.Load() {
 		return false
 	}
-	b.inflight.Add(1)
+	b.work.add()
 	return true
+}
+
+// Idle returns a channel that is closed while no reply is in flight. Events
+// are handled in the order they arrive, so once the reply to one event has
+// been seen, waiting for Idle waits for every event before it too.
+func (b *Bot) Idle() <-chan struct{} { return b.work.idle() }
+
+// tracker counts the work in flight and says when there is none.
+type tracker struct {
+	mu   sync.Mutex
+	n    int
+	none chan struct{} // closed while n == 0
+}
+
+func newTracker() *tracker {
+	t := &tracker{none: make(chan struct{})}
+	close(t.none)
+	return t
+}
+
+func (t *tracker) add() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.n == 0 {
+		t.none = make(chan struct{})
+	}
+	t.n++
+}
+
+func (t *tracker) done() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.n--
+	if t.n == 0 {
+		close(t.none)
+	}
+}
+
+func (t *tracker) idle() <-chan struct{} {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.none
 }
 
 // workContext is the context of one reply: not tied to shutdown, so replies
@@ -251,20 +299,40 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		return
 	}
 	i := ic.Interaction
-	b.handleInteraction(i, func(r *discordgo.InteractionResponse) error {
-		return retry(func() error { return s.InteractionRespond(i, r) })
-	})
-}
-
-// handleInteraction answers one interaction, from the gateway or the HTTP
-// endpoint: respond sends the first response (the reply, or a deferral),
-// and later edits of it go through the REST API with the interaction's own
-// token. Replayed interactions are handled once.
-func (b *Bot) handleInteraction(i *discordgo.Interaction, respond func(*discordgo.InteractionResponse) error) {
-	if !b.seen.add("i:"+i.ID) || !b.begin() {
+	// Events arrive in order on the gateway's goroutine; the reply is made
+	// on its own, counted as work in flight.
+	if !b.accept(i) {
 		return
 	}
-	defer b.inflight.Done()
+	go func() {
+		defer b.work.done()
+		b.serveInteraction(i, func(r *discordgo.InteractionResponse) error {
+			return retry(func() error { return s.InteractionRespond(i, r) })
+		})
+	}()
+}
+
+// accept takes an interaction as work in flight, once: replayed
+// interactions and those arriving during shutdown are not.
+func (b *Bot) accept(i *discordgo.Interaction) bool {
+	return b.seen.add("i:"+i.ID) && b.begin()
+}
+
+// handleInteraction answers one interaction from the HTTP endpoint (see
+// serveInteraction).
+func (b *Bot) handleInteraction(i *discordgo.Interaction, respond func(*discordgo.InteractionResponse) error) {
+	if !b.accept(i) {
+		return
+	}
+	defer b.work.done()
+	b.serveInteraction(i, respond)
+}
+
+// serveInteraction answers one accepted interaction, from the gateway or
+// the HTTP endpoint: respond sends the first response (the reply, or a
+// deferral), and later edits of it go through the REST API with the
+// interaction's own token.
+func (b *Bot) serveInteraction(i *discordgo.Interaction, respond func(*discordgo.InteractionResponse) error) {
 	s := b.session
 	req, ok := parseInteraction(i)
 	if !ok {
@@ -428,7 +496,14 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	if !b.seen.add("m:"+m.ID) || !b.begin() {
 		return
 	}
-	defer b.inflight.Done()
+	go func() {
+		defer b.work.done()
+		b.answerMessage(s, m, question)
+	}()
+}
+
+// answerMessage replies to an accepted channel message.
+func (b *Bot) answerMessage(s *discordgo.Session, m *discordgo.Message, question string) {
 	if err := s.ChannelTyping(m.ChannelID); err != nil {
 		b.log.Debug("typing indicator failed", "err", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,19 +19,46 @@ import (
 	"futurebot/service"
 )
 
-// slowEngine wraps the real engine: Ask waits, or panics.
+// slowEngine wraps the real engine: Ask takes delay longer, or panics.
+// Asking says so on asked, when it is set.
 type slowEngine struct {
 	bot.Engine
 	delay time.Duration
 	panic bool
+	asked chan struct{}
+	once  sync.Once
 }
 
 func (e *slowEngine) Ask(ctx context.Context, q string) (answers.Answer, error) {
+	if e.asked != nil {
+		e.once.Do(func() { close(e.asked) })
+	}
 	if e.panic {
 		panic("boom in Ask")
 	}
-	time.Sleep(e.delay)
+	time.Sleep(e.delay) // a slow answer, not a wait for another goroutine
 	return e.Engine.Ask(ctx, q)
+}
+
+// settle waits until no reply is in flight: every event sent before the
+// last one whose reply the test saw has then been fully handled.
+func settle(t *testing.T, h *harness) {
+	t.Helper()
+	select {
+	case <-h.bot.Idle():
+	case <-time.After(wait):
+		t.Fatal("replies still in flight")
+	}
+}
+
+// asking waits until the slow engine has begun to answer.
+func asking(t *testing.T, e *slowEngine) {
+	t.Helper()
+	select {
+	case <-e.asked:
+	case <-time.After(wait):
+		t.Fatal("the question never reached the engine")
+	}
 }
 
 func choicesOf(t *testing.T, h *harness, id string) []map[string]any {
@@ -138,13 +166,18 @@ func TestAskChannelAndIgnoredMessages(t *testing.T) {
 	h.fake.WaitRequest(t, wait, "reply in ask-channel", func(r discordtest.Request) bool {
 		return r.Method == "POST" && r.Path == "/channels/"+ch+"/messages" && strings.Contains(string(r.Body), "Game Science")
 	})
-	time.Sleep(500 * time.Millisecond)
+	settle(t, h)
 	if n := countPrefix(h, "POST", "/channels/"+ch+"/messages"); n != 1 {
 		t.Errorf("%d messages sent to the ask-channel, want exactly 1", n)
 	}
-	// The same question in another channel without a mention: ignored.
+	// The same question in another channel without a mention: ignored. A
+	// question in the ask-channel after it shows that it was handled.
 	h.fake.Dispatch(t, "MESSAGE_CREATE", discordtest.MessageCreate("930000000000000006", "300000000000000002", "400000000000000001", "Who are the Six Little Dragons?"))
-	time.Sleep(300 * time.Millisecond)
+	h.fake.Dispatch(t, "MESSAGE_CREATE", discordtest.MessageCreate("930000000000000007", ch, "400000000000000001", "What is BCI?"))
+	h.fake.WaitRequest(t, wait, "reply after the ignored message", func(r discordtest.Request) bool {
+		return r.Method == "POST" && r.Path == "/channels/"+ch+"/messages" && strings.Contains(string(r.Body), "930000000000000007")
+	})
+	settle(t, h)
 	if n := countPrefix(h, "POST", "/channels/300000000000000002/messages"); n != 0 {
 		t.Errorf("answered a question outside ask-channels without a mention")
 	}
@@ -378,11 +411,12 @@ func TestReconnectResumes(t *testing.T) {
 
 func TestShutdownFinishesInFlight(t *testing.T) {
 	e, _ := sharedEngine(t)
-	h := start(t, func(c *bot.Config) { c.DeferAfter = time.Minute }, &slowEngine{Engine: e, delay: 2500 * time.Millisecond})
+	slow := &slowEngine{Engine: e, delay: 2500 * time.Millisecond, asked: make(chan struct{})}
+	h := start(t, func(c *bot.Config) { c.DeferAfter = time.Minute }, slow)
 	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("990000000000000501", 2, "400000000000000001",
 		discordtest.Command("ask", discordtest.Option("question", "What is BCI?", false)), nil))
-	time.Sleep(200 * time.Millisecond) // the question is being answered
-	h.stop(t)                          // as on SIGTERM: returns once the bot has closed
+	asking(t, slow) // the question is being answered
+	h.stop(t)       // as on SIGTERM: returns once the bot has closed
 	delivered := false
 	for _, r := range h.fake.Requests() {
 		delivered = delivered || strings.HasPrefix(r.Path, "/interactions/990000000000000501/") && strings.Contains(string(r.Body), "Brain-computer")

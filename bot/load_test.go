@@ -69,7 +69,7 @@ func TestLoad(t *testing.T) {
 		}
 	}
 	h.fake.Wait(60*time.Second, func() bool { count(); return len(replies) == n })
-	time.Sleep(300 * time.Millisecond) // time for a double reply to show up
+	settle(t, h) // a double reply would have been sent by now
 	count()
 	if len(replies) != n {
 		t.Fatalf("%d of %d questions answered", len(replies), n)
@@ -95,10 +95,11 @@ func TestLoad(t *testing.T) {
 
 func TestGatewayDropMidAnswer(t *testing.T) {
 	e, _ := sharedEngine(t)
-	h := start(t, func(c *bot.Config) { c.DeferAfter = time.Minute }, &slowEngine{Engine: e, delay: 700 * time.Millisecond})
+	slow := &slowEngine{Engine: e, delay: 700 * time.Millisecond, asked: make(chan struct{})}
+	h := start(t, func(c *bot.Config) { c.DeferAfter = time.Minute }, slow)
 	h.fake.Dispatch(t, "INTERACTION_CREATE", h.fake.Interaction("890000000000000001", 2, "400000000000000001",
 		discordtest.Command("ask", discordtest.Option("question", "What is BCI?", false)), nil))
-	time.Sleep(150 * time.Millisecond)
+	asking(t, slow)
 	h.fake.CloseGateway(t, 4000, "unknown error") // the connection drops while the answer is being made
 	if !h.fake.Wait(wait, func() bool { _, resumes, _ := h.fake.Counts(); return resumes > 0 }) {
 		t.Fatal("no resume after the drop")
@@ -107,7 +108,7 @@ func TestGatewayDropMidAnswer(t *testing.T) {
 	if !strings.Contains(embedText(data), "Brain-computer") {
 		t.Errorf("answer lost across the drop: %v", data)
 	}
-	time.Sleep(300 * time.Millisecond)
+	settle(t, h)
 	if n := countPrefix(h, "POST", "/interactions/890000000000000001/"); n != 1 {
 		t.Errorf("%d replies to one question across the drop, want 1", n)
 	}
@@ -130,7 +131,7 @@ func TestServerErrorsOnReplies(t *testing.T) {
 	h.fake.Dispatch(t, "MESSAGE_CREATE", discordtest.MessageCreate("891000000000000002", "300000000000000003", "400000000000000001",
 		"<@"+h.fake.BotID+"> what is BCI?", botUser))
 	h.fake.Wait(wait, func() bool { return countPrefix(h, "POST", "/channels/300000000000000003/messages") >= 1 })
-	time.Sleep(800 * time.Millisecond)
+	settle(t, h) // a retry would have been sent by now
 	if n := countPrefix(h, "POST", "/channels/300000000000000003/messages"); n != 1 {
 		t.Errorf("channel reply after a 500: %d attempts, want 1 (no retry that could double it)", n)
 	}

@@ -15,6 +15,8 @@ import (
 	"futurebot/api"
 	"futurebot/bot/discordtest"
 	"futurebot/internal/testcorpus"
+
+	"github.com/fsnotify/fsnotify"
 )
 
 // TestKilledReindexKeepsLastGoodIndex kills a reindex with SIGKILL while it
@@ -43,26 +45,36 @@ func TestKilledReindexKeepsLastGoodIndex(t *testing.T) {
 	}
 	good, _ := os.ReadFile(filepath.Join(data, "CURRENT"))
 
+	// Watch the data directory for the new version's directory.
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.Add(data); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(bin, "reindex", "--corpus", big, "--data", data)
 	cmd.Dir = work
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Kill it once the new version's directory exists and is being filled.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		dirs, _ := filepath.Glob(filepath.Join(data, "v-*"))
-		if len(dirs) >= 2 {
-			time.Sleep(150 * time.Millisecond)
-			break
-		}
-		if time.Now().After(deadline) {
+	// Kill it while the new version's directory is being filled: a moment
+	// after it appears.
+	timeout := time.After(30 * time.Second)
+	for created := false; !created; {
+		select {
+		case ev := <-w.Events:
+			created = ev.Has(fsnotify.Create) && strings.HasPrefix(filepath.Base(ev.Name), "v-")
+		case err := <-w.Errors:
+			t.Fatal(err)
+		case <-timeout:
 			cmd.Process.Kill()
 			t.Fatal("the second build never started")
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
-	cmd.Process.Kill() // SIGKILL
+	time.Sleep(150 * time.Millisecond) // the moment of the kill, not a wait for anything
+	cmd.Process.Kill()                 // SIGKILL
 	cmd.Wait()
 	if now, _ := os.ReadFile(filepath.Join(data, "CURRENT")); string(now) != string(good) {
 		t.Fatalf("CURRENT changed to %q by a killed build (was %q)", now, good)
@@ -127,16 +139,7 @@ func TestServeReindexTriggers(t *testing.T) {
 			t.Logf("logs:\n%s", logs.String())
 		}
 	}()
-	waitLog := func(what string, n int) bool {
-		deadline := time.Now().Add(20 * time.Second)
-		for time.Now().Before(deadline) {
-			if strings.Count(logs.String(), what) >= n {
-				return true
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		return false
-	}
+	waitLog := func(what string, n int) bool { return logs.waitFor(what, n, 20*time.Second) }
 	if !waitLog("watching the corpus", 1) {
 		t.Fatal("the watcher did not start")
 	}

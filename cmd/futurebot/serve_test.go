@@ -53,14 +53,41 @@ func TestServeBadSettings(t *testing.T) {
 }
 
 type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{} // closed and replaced at every write
 }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.changed != nil {
+		close(l.changed)
+	}
+	l.changed = make(chan struct{})
 	return l.b.Write(p)
+}
+
+// waitFor waits until what has been written n times, woken by each write;
+// it reports false after timeout.
+func (l *lockedBuffer) waitFor(what string, n int, timeout time.Duration) bool {
+	deadline := time.After(timeout)
+	for {
+		l.mu.Lock()
+		if l.changed == nil {
+			l.changed = make(chan struct{})
+		}
+		done, changed := strings.Count(l.b.String(), what) >= n, l.changed
+		l.mu.Unlock()
+		if done {
+			return true
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			return false
+		}
+	}
 }
 
 func (l *lockedBuffer) String() string {
@@ -237,13 +264,10 @@ func TestServeHTTPInteractionsOnly(t *testing.T) {
 		data, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(data)
 	}
-	var code int
-	var body string
-	for start := time.Now(); time.Since(start) < 20*time.Second; time.Sleep(50 * time.Millisecond) {
-		if code, body = post(`{"id":"1","type":1,"application_id":"1","token":"t"}`); code == 200 {
-			break
-		}
+	if !stderr.waitFor("starting the Discord bot", 1, 20*time.Second) {
+		t.Fatalf("the bot did not start:\n%s", stderr.String())
 	}
+	code, body := post(`{"id":"1","type":1,"application_id":"1","token":"t"}`)
 	if code != 200 || !strings.Contains(body, `"type":1`) {
 		t.Fatalf("PING: %d %s\n%s", code, body, stderr.String())
 	}
@@ -275,9 +299,7 @@ func TestServeRebuildsChangedCorpusInBackground(t *testing.T) {
 	go func() {
 		done <- Run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, &stderr, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	}()
-	for start := time.Now(); time.Since(start) < 20*time.Second && !strings.Contains(stderr.String(), "index built"); {
-		time.Sleep(50 * time.Millisecond)
-	}
+	stderr.waitFor("index built", 1, 20*time.Second)
 	cancel()
 	<-done
 	logs := stderr.String()
