@@ -336,3 +336,19 @@ func (s *Store) Dir() string { return s.dir }
 // RemoveOthers deletes every index version except ix's: superseded versions
 // and builds a crash interrupted.
 func (s *Store) RemoveOthers(ix *Index) { s.cleanup(ix.Dir()) }
+
+func writeFileSync(name string, data []byte) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,362 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"futurebot/corpus"
+)
+
+// Search runs q and returns ranked passages. When some query terms are
+// unknown to the index it adds a bounded fuzzy match for them.
+func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, error) {
+	terms, spans := ix.analyze(q.Text)
+	res := corpus.Results{}
+	var unknown []string
+	var readers []bleveindex.IndexReader
+	defer func() {
+		for _, r := range readers {
+			r.Close()
+		}
+	}()
+	for _, b := range ix.shards {
+		adv, err := b.Advanced()
+		if err != nil {
+			return res, fmt.Errorf("search: %w", err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return res, fmt.Errorf("search: %w", err)
+		}
+		readers = append(readers, r)
+	}
+	for i, t := range terms {
+		df := 0
+		for _, r := range readers {
+			df += ix.docFreq(ctx, r, t)
+		}
+		res.Terms = append(res.Terms, corpus.Term{Text: t, Span: spans[i], DocFreq: df, Weight: ix.idf(df)})
+		// Numbers are not typos: "2026" must not find "2025".
+		if df == 0 && len([]rune(t)) >= 4 && len(unknown) < 5 && strings.Trim(t, "0123456789") != "" {
+			unknown = append(unknown, t)
+		}
+	}
+
+	// Chinese words of the question are matched as CJK bigrams, those the
+	// index has: the question's Chinese is also translated into Text, so
+	// a bigram no passage has says nothing.
+	var han []string
+	for _, bg := range hanBigrams(q.Han) {
+		df := 0
+		for _, r := range readers {
+			df += ix.fieldFreq(ctx, r, bg, fieldHan)
+		}
+		if df > 0 {
+			han = append(han, bg)
+			res.Terms = append(res.Terms, corpus.Term{Text: bg, Span: corpus.Span{Start: -1, End: -1}, DocFreq: df, Weight: ix.idf(df)})
+		}
+	}
+	alts := ix.alternatives(q.Alternatives, terms)
+	main := ix.textQuery(q, res.Terms, unknown, alts)
+	if main == nil {
+		if q.Kind == "" && q.Sector == "" && q.Company == "" && q.Policy == "" {
+			return res, nil
+		}
+		main = bleve.NewMatchAllQuery() // browse by filter alone
+	}
+	res.Fuzzy = len(unknown) > 0
+	filters := filterQueries(q)
+	withFilters := func(main query.Query) query.Query {
+		if len(filters) == 0 {
+			return main
+		}
+		return bleve.NewConjunctionQuery(append([]query.Query{main}, filters...)...)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	run := func(main query.Query) (*bleve.SearchResult, error) {
+		req := bleve.NewSearchRequestOptions(withFilters(main), limit, q.From, false)
+		req.Fields = []string{"*"}
+		return ix.bleve.SearchInContext(ctx, req)
+	}
+	var sr *bleve.SearchResult
+	var err error
+	// In a large index, first look only at the passages holding nearly all
+	// the terms together: a cheap intersection that usually holds the
+	// answer. Too few passages there, and the full query runs.
+	if strict := ix.strictQuery(q, res.Terms); strict != nil && !q.Browse {
+		if sr, err = run(strict); err != nil {
+			return res, fmt.Errorf("search: %w", err)
+		}
+		if len(sr.Hits) < min(limit, strictMinHits) {
+			sr = nil
+		}
+	}
+	if sr == nil {
+		if sr, err = run(main); err != nil {
+			return res, fmt.Errorf("search: %w", err)
+		}
+	}
+	res.Total = int(sr.Total)
+	for _, h := range sr.Hits {
+		res.Hits = append(res.Hits, corpus.Hit{Passage: passageFrom(h), Score: h.Score})
+	}
+	if q.Locate > 0 && len(res.Hits) > 0 {
+		ix.locate(terms, typosOf(q, res.Terms, unknown), alts, han, &res, min(q.Locate, len(res.Hits)))
+	}
+	return res, nil
+}
+
+func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, term string) int {
+	best := 0
+	for _, f := range []string{fieldBody, fieldQuestion, fieldTitle} {
+		best = max(best, ix.fieldFreq(ctx, r, term, f))
+	}
+	return best
+}
+
+// idf is BM25's inverse document frequency.
+func (ix *Index) idf(df int) float64 {
+	return math.Log(1 + (ix.docCount-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+type fieldBoost struct {
+	name  string
+	boost float64
+}
+
+// retrievalFields choose passages. Titles and headings are left out: every
+// passage repeats its article's title, so matching it ranks whole articles
+// instead of the passage that answers (they still count in sentence scoring
+// through the location pass).
+func (ix *Index) retrievalFields() []fieldBoost {
+	return []fieldBoost{{fieldBody, ix.opts.Boosts.Body}, {fieldQuestion, ix.opts.Boosts.Question}}
+}
+
+// matchText matches text in each field, with a bounded fuzzy match of the
+// unknown terms in the body and the FAQ question.
+func matchText(text string, fields []fieldBoost, unknown []string) []query.Query {
+	var parts []query.Query
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	for _, f := range fields {
+		if f.boost <= 0 {
+			continue
+		}
+		m := bleve.NewMatchQuery(text)
+		m.SetField(f.name)
+		m.SetBoost(f.boost)
+		parts = append(parts, m)
+		if f.name != fieldBody && f.name != fieldQuestion {
+			continue // titles and headings repeat the body's words; fuzzy matching there costs more than it finds
+		}
+		for _, u := range unknown {
+			fz := bleve.NewFuzzyQuery(u)
+			fz.SetField(f.name)
+			fz.Prefix = 1
+			fz.SetFuzziness(fuzziness(u))
+			fz.SetBoost(f.boost * 0.7)
+			parts = append(parts, fz)
+		}
+	}
+	return parts
+}
+
+// Very common terms (in more than commonShare of the passages of a large
+// index) cost most of a search and tell passages apart least: they only add
+// to the score of passages the other terms find.
+const (
+	commonShare   = 0.03
+	commonMinDocs = 2000
+)
+
+// textQuery is the retrieval query: the question's terms and the entities
+// it names. In a large index, common terms become optional ("should")
+// clauses scored only on the passages the rarer terms find.
+func (ix *Index) textQuery(q corpus.Query, terms []corpus.Term, unknown []string, alts []alternative) query.Query {
+	rare, common := q.Text, ""
+	if ix.docCount >= commonMinDocs {
+		rare, common = splitCommon(q.Text, terms, ix.docCount*commonShare)
+	}
+	parts := append(matchText(rare, ix.retrievalFields(), unknown), ix.entityClauses(q.Entities)...)
+	// A word the index does not know is looked for by its alternatives.
+	for _, a := range alts {
+		if !slices.ContainsFunc(terms, func(t corpus.Term) bool { return t.Text == a.term && t.DocFreq == 0 }) {
+			continue
+		}
+		for _, t := range a.terms {
+			for _, f := range ix.retrievalFields() {
+				tq := bleve.NewTermQuery(t)
+				tq.SetField(f.name)
+				tq.SetBoost(f.boost * a.credit)
+				parts = append(parts, tq)
+			}
+		}
+	}
+	if q.Han != "" {
+		m := bleve.NewMatchQuery(corpus.HanText(q.Han))
+		m.SetField(fieldHan)
+		m.SetBoost(ix.opts.Boosts.Body)
+		parts = append(parts, m)
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	// Titles and headings only add to the score of passages the body finds,
+	// outside the body's coordination, so an article's title cannot outweigh
+	// the passage that answers.
+	should := matchText(q.Text, []fieldBoost{{fieldTitle, ix.opts.Boosts.Title}, {fieldHeading, ix.opts.Boosts.Heading}}, nil)
+	if common != "" {
+		should = append(should, matchText(common, ix.retrievalFields(), nil)...)
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(bleve.NewDisjunctionQuery(parts...))
+	if len(should) > 0 {
+		bq.AddShould(bleve.NewDisjunctionQuery(should...))
+	}
+	return bq
+}
+
+// entityClauses favour passages about the named entities: each name (or
+// alias, through the synonym collection) in the sector, company and policy
+// fields.
+func (ix *Index) entityClauses(names []string) []query.Query {
+	var out []query.Query
+	for _, e := range names {
+		for _, f := range []string{fieldSectors, fieldCompanies, fieldPolicies} {
+			m := bleve.NewMatchQuery(corpus.NormalizeName(e))
+			m.SetField(f)
+			m.SetBoost(ix.opts.Boosts.Entity)
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// strictMinHits is how many passages the strict query must find for its
+// answer to stand.
+const strictMinHits = 3
+
+// strictQuery requires all but the commonest of a question's known terms
+// together (both, for a question of two), in the body or the FAQ question,
+// and ranks those passages by all the terms. It is only for large indexes;
+// when it finds too little, the full query runs.
+func (ix *Index) strictQuery(q corpus.Query, terms []corpus.Term) query.Query {
+	if ix.docCount < commonMinDocs {
+		return nil
+	}
+	var known []corpus.Term
+	for _, t := range terms {
+		if t.DocFreq > 0 {
+			known = append(known, t)
+		}
+	}
+	if len(known) < 2 {
+		return nil
+	}
+	slices.SortFunc(known, func(a, b corpus.Term) int { return a.DocFreq - b.DocFreq })
+	required := max(len(known)-1, 2)
+	bq := bleve.NewBooleanQuery()
+	for _, t := range known[:required] {
+		bq.AddMust(bleve.NewDisjunctionQuery(matchText(q.Text[t.Start:t.End], ix.retrievalFields(), nil)...))
+	}
+	// The required terms score already; the rest only add to the passages
+	// they find.
+	var should []query.Query
+	for _, t := range known[required:] {
+		should = append(should, matchText(q.Text[t.Start:t.End], ix.retrievalFields(), nil)...)
+	}
+	should = append(should, ix.entityClauses(q.Entities)...)
+	if len(should) > 0 {
+		bq.AddShould(bleve.NewDisjunctionQuery(should...))
+	}
+	return bq
+}
+
+// splitCommon splits the question text into the words of its rarer terms
+// and those of its common terms (document frequency over limit). When every
+// term is common, the two rarest stay required.
+func splitCommon(text string, terms []corpus.Term, limit float64) (rare, common string) {
+	var rareIdx, commonIdx []int
+	for i, t := range terms {
+		if float64(t.DocFreq) > limit {
+			commonIdx = append(commonIdx, i)
+		} else {
+			rareIdx = append(rareIdx, i)
+		}
+	}
+	if len(commonIdx) == 0 {
+		return text, ""
+	}
+	if len(rareIdx) == 0 {
+		slices.SortFunc(commonIdx, func(a, b int) int { return terms[a].DocFreq - terms[b].DocFreq })
+		n := min(2, len(commonIdx))
+		rareIdx, commonIdx = commonIdx[:n], commonIdx[n:]
+	}
+	words := func(idx []int) string {
+		var w []string
+		for _, i := range idx {
+			w = append(w, text[terms[i].Start:terms[i].End])
+		}
+		return strings.Join(w, " ")
+	}
+	return words(rareIdx), words(commonIdx)
+}
+
+func filterQueries(q corpus.Query) []query.Query {
+	var out []query.Query
+	for _, f := range []struct{ field, value string }{
+		{fieldSectors, q.Sector}, {fieldCompanies, q.Company}, {fieldPolicies, q.Policy},
+	} {
+		if strings.TrimSpace(f.value) == "" {
+			continue
+		}
+		m := bleve.NewMatchQuery(corpus.NormalizeName(f.value))
+		m.SetField(f.field)
+		out = append(out, m)
+	}
+	if q.Kind != "" {
+		t := bleve.NewTermQuery(string(q.Kind))
+		t.SetField(fieldKind)
+		out = append(out, t)
+	}
+	return out
+}
+
+func passageFrom(h *search.DocumentMatch) corpus.Passage {
+	str := func(f string) string { s, _ := h.Fields[f].(string); return s }
+	num := func(f string) int { n, _ := h.Fields[f].(float64); return int(n) }
+	list := func(f string) []string {
+		switch v := h.Fields[f].(type) {
+		case string:
+			return []string{v}
+		case []interface{}:
+			out := make([]string, 0, len(v))
+			for _, x := range v {
+				if s, ok := x.(string); ok {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+		return nil
+	}
+	return corpus.Passage{
+		ID: h.ID, DocID: str(fieldDocID), Kind: corpus.Kind(str(fieldKind)), Title: str(fieldTitle),
+		Heading: str(fieldHeading), Question: str(fieldQuestion), URL: str(fieldURL), Source: str(fieldSource),
+		Published: str(fieldPublished), Sectors: list(fieldSectors), Companies: list(fieldCompanies),
+		Policies: list(fieldPolicies), Position: num(fieldPosition), Start: num(fieldStart), End: num(fieldEnd),
+		Text: str(fieldBody),
+	}
+}
