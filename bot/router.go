@@ -56,6 +56,9 @@ type Request struct {
 	RoleIDs     []string
 	// Attachments are files attached to a command, by ID.
 	Attachments map[string]*discordgo.MessageAttachment
+	// Defer, set by the transport when it can, tells the user the reply
+	// is coming ("futurebot is thinking…"); the reply then edits it.
+	Defer func()
 }
 
 // String returns option name as a string, or "".
@@ -157,6 +160,39 @@ func Recover(log *slog.Logger) Middleware {
 				}
 			}()
 			return next(ctx, req)
+		}
+	}
+}
+
+// Deferral defers a request whose handler has not answered within after
+// (see Request.Defer) and returns the handler's result once it has. It must
+// wrap Recover: the handler runs on a goroutine of its own, which Deferral
+// waits for.
+func Deferral(after time.Duration) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, req *Request) (*Response, error) {
+			if req.Defer == nil {
+				return next(ctx, req)
+			}
+			type result struct {
+				resp *Response
+				err  error
+			}
+			done := make(chan result, 1)
+			go func() {
+				resp, err := next(ctx, req)
+				done <- result{resp, err}
+			}()
+			timer := time.NewTimer(after)
+			defer timer.Stop()
+			select {
+			case r := <-done:
+				return r.resp, r.err
+			case <-timer.C:
+				req.Defer()
+				r := <-done
+				return r.resp, r.err
+			}
 		}
 	}
 }

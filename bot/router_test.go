@@ -100,3 +100,35 @@ func TestReadsAsQuestion(t *testing.T) {
 		}
 	}
 }
+
+// TestDeferral: a slow handler is deferred once and its reply still comes;
+// a fast one is not deferred; a panic on the handler's goroutine is
+// recovered; a request that cannot be deferred runs as it is.
+func TestDeferral(t *testing.T) {
+	release := make(chan struct{})
+	r := NewRouter(Deferral(time.Millisecond), Recover(quiet))
+	r.Handle(KindCommand, "slow", func(ctx context.Context, req *Request) (*Response, error) {
+		<-release
+		m := TextMessage("late", false)
+		return &Response{Message: &m}, nil
+	})
+	deferred := 0
+	resp, err := r.Serve(context.Background(), &Request{Kind: KindCommand, Name: "slow", Defer: func() { deferred++; close(release) }})
+	if err != nil || deferred != 1 || resp == nil || resp.Message.Content != "late" {
+		t.Errorf("slow handler: deferred %d times, reply %+v, %v", deferred, resp, err)
+	}
+
+	fast := NewRouter(Deferral(time.Hour), Recover(quiet))
+	fast.Handle(KindCommand, "quick", func(ctx context.Context, req *Request) (*Response, error) { return &Response{}, nil })
+	fast.Handle(KindCommand, "boom", func(ctx context.Context, req *Request) (*Response, error) { panic("boom") })
+	deferred = 0
+	if _, err := fast.Serve(context.Background(), &Request{Kind: KindCommand, Name: "quick", Defer: func() { deferred++ }}); err != nil || deferred != 0 {
+		t.Errorf("fast handler: deferred %d times, %v", deferred, err)
+	}
+	if _, err := fast.Serve(context.Background(), &Request{Kind: KindCommand, Name: "boom", Defer: func() {}}); !errors.Is(err, errPanic) {
+		t.Errorf("panicking handler: %v, want errPanic", err)
+	}
+	if _, err := fast.Serve(context.Background(), &Request{Kind: KindCommand, Name: "quick"}); err != nil {
+		t.Errorf("request without Defer: %v", err)
+	}
+}
