@@ -23,12 +23,30 @@ import (
 	"futurebot/service"
 )
 
-// Engine answers questions; answers.Engine satisfies it.
+// Engine is what the bot's handlers use of the answering engine;
+// answers.Engine and the running library satisfy it.
 type Engine interface {
+	Answerer
+	Looker
+	Searcher
+}
+
+// Answerer answers questions (/ask, mentions) and completes them as they
+// are typed.
+type Answerer interface {
 	Ask(ctx context.Context, question string) (answers.Answer, error)
+	SuggestQuestions(ctx context.Context, typed string, n int) ([]string, error)
+}
+
+// Looker finds sectors, companies and policies by name and describes them
+// (/sector, /company, /policy and their autocomplete).
+type Looker interface {
 	Lookup(ctx context.Context, kind corpus.EntityKind, name string) (answers.Card, error)
 	Resolve(kind corpus.EntityKind, name string, n int) []answers.EntityMatch
-	SuggestQuestions(ctx context.Context, typed string, n int) ([]string, error)
+}
+
+// Searcher lists matching passages (/search).
+type Searcher interface {
 	Search(ctx context.Context, q corpus.Query) (corpus.Results, error)
 }
 
