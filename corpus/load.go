@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -191,15 +192,49 @@ func (d *Document) Hash() string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
+// readLimited reads a corpus file: a regular file (or a link to one inside
+// the corpus), at most MaxFileSize bytes counted as they are read, so that
+// a link to /dev/zero or a file that grows cannot get past the limit, and a
+// FIFO is never opened (opening one waits for a writer).
 func readLimited(fsys fs.FS, name string) ([]byte, error) {
 	info, err := fs.Stat(fsys, name)
 	if err != nil {
 		return nil, err
 	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s): skipped", fileKind(info.Mode()))
+	}
 	if info.Size() > MaxFileSize {
 		return nil, fmt.Errorf("file is %d bytes, over the %d byte limit", info.Size(), MaxFileSize)
 	}
-	return fs.ReadFile(fsys, name)
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("file is over the %d byte limit", MaxFileSize)
+	}
+	return data, nil
+}
+
+// fileKind names a file mode that is not a regular file's.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0, m&fs.ModeCharDevice != 0:
+		return "a device"
+	}
+	return "not a plain file"
 }
 
 // lineError is a parse error that knows its line.

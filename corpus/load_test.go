@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 
@@ -376,5 +377,56 @@ func TestFingerprintMatchesLoad(t *testing.T) {
 	fp, err := Fingerprint(fsys)
 	if err != nil || c.Fingerprint != fp || fp == "" {
 		t.Errorf("Load recorded %q, Fingerprint gives %q (%v)", c.Fingerprint, fp, err)
+	}
+}
+
+// TestDirStaysInside: a corpus directory on disk is read without leaving
+// it. A link to a file outside (/etc/passwd, the bot's .env) is refused and
+// reported, a link inside is followed, and a device, a link to one or a
+// named pipe is skipped at once without being opened.
+func TestDirStaysInside(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "corpus")
+	os.MkdirAll(filepath.Join(dir, "sub"), 0o755)
+	secret := filepath.Join(root, ".env")
+	os.WriteFile(secret, []byte("DISCORD_TOKEN=secret-token-value\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "sub", "real.md"), []byte("# Real\n\nKelp farms grew.\n"), 0o644)
+	for link, target := range map[string]string{
+		"env.md":    secret,
+		"passwd.md": "/etc/passwd",
+		"up.md":     "../.env",
+		"zero.md":   "/dev/zero",
+		"inside.md": "sub/real.md",
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.md"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, probs := Load(Dir(dir))
+	var ids []string
+	for _, d := range c.Documents {
+		ids = append(ids, d.ID)
+		if strings.Contains(d.Body+d.Title, "secret-token") || strings.Contains(d.Body, "root:") {
+			t.Errorf("%s holds text from outside the corpus: %q", d.ID, d.Body)
+		}
+	}
+	if !slices.Equal(ids, []string{"inside.md", "sub/real.md"}) {
+		t.Errorf("documents %v, want the file and the link to it inside the corpus", ids)
+	}
+	got := map[string]string{}
+	for _, p := range probs {
+		got[p.File] = p.Error()
+	}
+	for file, want := range map[string]string{"env.md": "escapes", "passwd.md": "escapes", "up.md": "escapes",
+		"zero.md": "escapes", "pipe.md": "named pipe"} {
+		if !strings.Contains(got[file], want) {
+			t.Errorf("%s: problem %q, want it to say %q", file, got[file], want)
+		}
+	}
+	if _, err := Fingerprint(Dir(dir)); err != nil {
+		t.Errorf("fingerprint: %v", err)
 	}
 }

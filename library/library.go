@@ -10,8 +10,6 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -176,7 +174,7 @@ func (l *Library) Corpus() fs.FS {
 	if l.opts.CorpusDir == "" {
 		return corpus.Default()
 	}
-	return os.DirFS(filepath.Clean(l.opts.CorpusDir))
+	return corpus.Dir(l.opts.CorpusDir)
 }
 
 // CorpusName names the corpus for people: its directory, or "the built-in

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -153,7 +152,7 @@ func (c *config) corpusFS() fs.FS {
 	if c.CorpusDir == "" {
 		return corpus.Default()
 	}
-	return os.DirFS(filepath.Clean(c.CorpusDir))
+	return corpus.Dir(c.CorpusDir)
 }
 
 func (c *config) corpusName() string {
