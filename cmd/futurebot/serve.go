@@ -146,6 +146,11 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	opts.Watch, opts.Registerer = settings.watch, reg
+	// SIGHUP reindexes; caught from the start, so that one sent while the
+	// index opens does not end the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	lib, err := library.Start(ctx, opts)
 	if err != nil {
 		return err
@@ -160,9 +165,6 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 	defer wg.Wait()
 	bg, stopBG := context.WithCancel(ctx)
 	defer stopBG()
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
