@@ -102,7 +102,9 @@ func faqDocument(name string, node *yaml.Node, i int, defaults Document, seen ma
 
 // ParseEntities reads an entities.yaml file: a list under "entities:" of
 // entities with name, kind, aliases, description and related names. Names
-// and aliases must be unique across entities, and related names must exist.
+// and aliases must be unique across entities, related names must exist, and
+// an entity has at most MaxAliases aliases (MaxAllAliases in all). A bad
+// entity is reported with its line and left out; the good ones are kept.
 func ParseEntities(data []byte) ([]Entity, error) {
 	if err := checkText(data); err != nil {
 		return nil, err
@@ -114,42 +116,82 @@ func ParseEntities(data []byte) ([]Entity, error) {
 		return nil, yamlError(err, 0)
 	}
 	owner := map[string]string{}
+	names := map[string]int{} // entity name -> its line
+	var bad []error
 	ents := make([]Entity, 0, len(f.Entities))
 	lines := make([]int, 0, len(f.Entities))
+	total := 0
 	for i := range f.Entities {
 		node := &f.Entities[i]
-		var e Entity
-		if err := node.Decode(&e); err != nil {
-			return nil, yamlError(err, 0)
-		}
-		e.Name = strings.TrimSpace(e.Name)
-		if e.Name == "" {
-			return nil, &lineError{node.Line, errors.New("entity needs a name")}
-		}
-		k, err := ParseEntityKind(string(e.Kind))
+		e, err := parseEntity(node, owner, names, &total)
 		if err != nil {
-			return nil, &lineError{node.Line, fmt.Errorf("entity %q: %w", e.Name, err)}
-		}
-		e.Kind = k
-		for _, n := range e.Names() {
-			key := NormalizeName(n)
-			if key == "" {
-				return nil, &lineError{node.Line, fmt.Errorf("entity %q: empty alias", e.Name)}
-			}
-			if prev, ok := owner[key]; ok && prev != e.Name {
-				return nil, &lineError{node.Line, fmt.Errorf("entity %q: name %q already belongs to %q", e.Name, n, prev)}
-			}
-			owner[key] = e.Name
+			bad = append(bad, err)
+			continue
 		}
 		ents = append(ents, e)
 		lines = append(lines, node.Line)
 	}
+	kept := ents[:0]
 	for i, e := range ents {
+		var missing error
 		for _, r := range e.Related {
 			if _, ok := owner[NormalizeName(r)]; !ok {
-				return nil, &lineError{lines[i], fmt.Errorf("entity %q: related %q is not a known entity", e.Name, r)}
+				missing = &lineError{lines[i], fmt.Errorf("entity %q: related %q is not a known entity", e.Name, r)}
+				break
 			}
 		}
+		if missing != nil {
+			bad = append(bad, missing)
+			continue
+		}
+		kept = append(kept, e)
 	}
-	return ents, nil
+	return kept, errors.Join(bad...)
+}
+
+// Bounds on aliases: matching names is quadratic in their number.
+const (
+	MaxAliases    = 50
+	MaxAllAliases = 5000
+)
+
+// parseEntity reads one entity and claims its names in owner.
+func parseEntity(node *yaml.Node, owner map[string]string, names map[string]int, total *int) (Entity, error) {
+	var e Entity
+	if err := node.Decode(&e); err != nil {
+		return e, yamlError(err, 0)
+	}
+	e.Name = strings.TrimSpace(e.Name)
+	if e.Name == "" {
+		return e, &lineError{node.Line, errors.New("entity needs a name")}
+	}
+	if prev, ok := names[NormalizeName(e.Name)]; ok {
+		return e, &lineError{node.Line, fmt.Errorf("entity %q is listed twice (first at line %d)", e.Name, prev)}
+	}
+	k, err := ParseEntityKind(string(e.Kind))
+	if err != nil {
+		return e, &lineError{node.Line, fmt.Errorf("entity %q: %w", e.Name, err)}
+	}
+	e.Kind = k
+	if len(e.Aliases) > MaxAliases {
+		return e, &lineError{node.Line, fmt.Errorf("entity %q has %d aliases; at most %d", e.Name, len(e.Aliases), MaxAliases)}
+	}
+	if *total+len(e.Aliases) > MaxAllAliases {
+		return e, &lineError{node.Line, fmt.Errorf("entity %q: over %d aliases in all", e.Name, MaxAllAliases)}
+	}
+	for _, n := range e.Names() {
+		key := NormalizeName(n)
+		if key == "" {
+			return e, &lineError{node.Line, fmt.Errorf("entity %q: empty alias", e.Name)}
+		}
+		if prev, ok := owner[key]; ok && prev != e.Name {
+			return e, &lineError{node.Line, fmt.Errorf("entity %q: name %q already belongs to %q", e.Name, n, prev)}
+		}
+	}
+	for _, n := range e.Names() {
+		owner[NormalizeName(n)] = e.Name
+	}
+	names[NormalizeName(e.Name)] = node.Line
+	*total += len(e.Aliases)
+	return e, nil
 }

@@ -11,6 +11,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxFileSize is the largest corpus file read; larger files are reported.
@@ -139,8 +140,7 @@ func LoadProgress(fsys fs.FS, progress func(read, total int)) (*Corpus, []Proble
 			}
 			ents, err := ParseEntities(data)
 			if err != nil {
-				problems = append(problems, asProblem(name, err))
-				continue
+				problems = append(problems, asProblems(name, err)...)
 			}
 			c.Entities = ents
 			continue
@@ -150,6 +150,10 @@ func LoadProgress(fsys fs.FS, progress func(read, total int)) (*Corpus, []Proble
 		docs, err := loaderFor(name)(name, data)
 		if err != nil {
 			problems = append(problems, asProblems(name, err)...)
+		}
+		for i := range docs {
+			docs[i].Title = clip(docs[i].Title, MaxTitleBytes)
+			docs[i].Question = clip(docs[i].Question, MaxTitleBytes)
 		}
 		c.Documents = append(c.Documents, docs...)
 	}
@@ -264,4 +268,23 @@ func asProblem(file string, err error) Problem {
 		return Problem{File: file, Line: le.line, Err: le.err}
 	}
 	return Problem{File: file, Err: err}
+}
+
+// MaxTitleBytes bounds a title, heading or FAQ question: a longer one is
+// cut, at a word where it can, and ends with "…".
+const MaxTitleBytes = 300
+
+// clip cuts s to at most n bytes.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	if i := strings.LastIndexByte(s[:cut], ' '); i > n/2 {
+		cut = i
+	}
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.TrimSpace(s[:cut]) + "…"
 }

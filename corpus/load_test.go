@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -428,5 +429,62 @@ func TestDirStaysInside(t *testing.T) {
 	}
 	if _, err := Fingerprint(Dir(dir)); err != nil {
 		t.Errorf("fingerprint: %v", err)
+	}
+}
+
+// TestLongTitlesAreCut: a title, FAQ question or heading of a megabyte is
+// cut to MaxTitleBytes.
+func TestLongTitlesAreCut(t *testing.T) {
+	long := strings.Repeat("harbour ", 1<<17)
+	c, probs := Load(fstest.MapFS{
+		"a.md":     {Data: []byte("---\ntitle: " + long + "\n---\nBody text.\n\n## " + long + "\n\nMore text.\n")},
+		"faq.yaml": {Data: []byte("entries:\n  - question: " + long + "?\n    answer: Yes.\n")},
+	})
+	if len(probs) != 0 {
+		t.Fatal(probs)
+	}
+	for _, d := range c.Documents {
+		if len(d.Title) > MaxTitleBytes || len(d.Question) > MaxTitleBytes || !strings.HasSuffix(d.Title, "…") {
+			t.Errorf("%s: title of %d bytes, question of %d", d.ID, len(d.Title), len(d.Question))
+		}
+		for _, p := range SplitPassages(&d) {
+			if len(p.Heading) > MaxTitleBytes {
+				t.Errorf("%s: heading of %d bytes", p.ID, len(p.Heading))
+			}
+		}
+	}
+}
+
+// TestEntitiesKeepsGoodOnes: each bad entity is reported with its line and
+// left out; the good ones are kept. A name listed twice and an entity with
+// thousands of aliases are errors.
+func TestEntitiesKeepsGoodOnes(t *testing.T) {
+	var many strings.Builder
+	for i := range 10000 {
+		fmt.Fprintf(&many, "a%d, ", i)
+	}
+	data := "entities:\n" +
+		"  - name: Robots\n    kind: sector\n    aliases: [bots]\n" +
+		"  - name: Robots\n    kind: sector\n" +
+		"  - name: Kelp\n    kind: sector\n    related: [Nothing]\n" +
+		"  - name: Huge\n    kind: company\n    aliases: [" + many.String() + "x]\n" +
+		"  - name: Tide\n    kind: company\n    related: [Robots]\n"
+	ents, err := ParseEntities([]byte(data))
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name)
+	}
+	if !slices.Equal(names, []string{"Robots", "Tide"}) {
+		t.Errorf("kept %v, want Robots and Tide", names)
+	}
+	for _, want := range []string{`line 5: entity "Robots" is listed twice (first at line 2)`, `entity "Kelp": related "Nothing"`,
+		`entity "Huge" has 10001 aliases; at most 50`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("errors %v, want %q", err, want)
+		}
+	}
+	c, probs := Load(fstest.MapFS{"entities.yaml": {Data: []byte(data)}, "a.md": {Data: []byte("# A\n\nRobots and Tide.\n")}})
+	if len(probs) != 3 || len(c.Entities) < 2 {
+		t.Errorf("load: %d problems (%v), %d entities; want 3 problems and the good entities", len(probs), probs, len(c.Entities))
 	}
 }

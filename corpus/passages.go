@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Passage sizes, in words.
@@ -14,6 +15,57 @@ const (
 
 // HeadingPrefix marks a heading line in Document.Body.
 const HeadingPrefix = "## "
+
+// MaxPassageBytes bounds a passage however its text is written: a
+// paragraph of one endless sentence, or of one word, is cut into pieces of
+// at most this size, so that indexing and answering cost grows with the
+// corpus, not with the square of a paragraph.
+const MaxPassageBytes = 2048
+
+// splitLong cuts span s of text into pieces of at most MaxPassageWords
+// words and MaxPassageBytes bytes, between words where it can and between
+// characters where it cannot.
+func splitLong(text string, s Span) []Span {
+	if s.End-s.Start <= MaxPassageBytes && CountWords(text[s.Start:s.End]) <= MaxPassageWords {
+		return []Span{s}
+	}
+	isSpace := func(b byte) bool { return b == ' ' || b == '\n' || b == '\t' }
+	var out []Span
+	for start := s.Start; start < s.End; {
+		end := min(s.End, start+MaxPassageBytes)
+		words, inWord, wordCut := 0, false, false
+		for i := start; i < end; i++ {
+			space := isSpace(text[i])
+			if !space && !inWord {
+				if words++; words > MaxPassageWords {
+					end, wordCut = i, true
+					break
+				}
+			}
+			inWord = !space
+		}
+		if !wordCut && end < s.End && !isSpace(text[end]) {
+			// The cut falls inside a word: back up to the last space, or,
+			// with none in reach, to a character boundary.
+			if j := strings.LastIndexAny(text[start:end], " \n\t"); j > 0 {
+				end = start + j
+			} else {
+				for end > start && !utf8.RuneStart(text[end]) {
+					end--
+				}
+			}
+		}
+		if end <= start { // a character longer than the limit cannot be: move on by one
+			_, n := utf8.DecodeRuneInString(text[start:])
+			end = start + n
+		}
+		if p := trimSpan(text, Span{start, end}); p.End > p.Start {
+			out = append(out, p)
+		}
+		start = end
+	}
+	return out
+}
 
 // Paragraph is one block of a Document body.
 type Paragraph struct {
@@ -124,29 +176,37 @@ func SplitPassages(doc *Document) []Passage {
 	for _, p := range Paragraphs(doc.Body) {
 		if p.Heading {
 			flush()
-			heading = strings.TrimSpace(strings.TrimPrefix(doc.Body[p.Start:p.End], strings.TrimSpace(HeadingPrefix)))
+			heading = clip(strings.TrimSpace(strings.TrimPrefix(doc.Body[p.Start:p.End], strings.TrimSpace(HeadingPrefix))), MaxTitleBytes)
 			continue
 		}
 		words := CountWords(doc.Body[p.Start:p.End])
-		if curWords+words <= MaxPassageWords {
+		fits := func(from, words int) bool { return words <= MaxPassageWords && p.End-from <= MaxPassageBytes }
+		from := p.Start
+		if cur.Start >= 0 {
+			from = cur.Start
+		}
+		if fits(from, curWords+words) {
 			extend(p.Span, words)
 			continue
 		}
 		if curWords >= MinPassageWords {
 			flush()
-			if words <= MaxPassageWords {
+			if fits(p.Start, words) {
 				extend(p.Span, words)
 				continue
 			}
 		}
-		// Too long to take whole: go sentence by sentence.
+		// Too long to take whole: go sentence by sentence, and cut a
+		// sentence too long for a passage between words, or between
+		// characters when it has no spaces.
 		for _, s := range SplitSentences(doc.Body[p.Start:p.End]) {
-			s = Span{s.Start + p.Start, s.End + p.Start}
-			w := CountWords(doc.Body[s.Start:s.End])
-			if curWords+w > MaxPassageWords && curWords >= MinPassageWords {
-				flush()
+			for _, s := range splitLong(doc.Body, Span{s.Start + p.Start, s.End + p.Start}) {
+				w := CountWords(doc.Body[s.Start:s.End])
+				if cur.Start >= 0 && (curWords+w > MaxPassageWords && curWords >= MinPassageWords || s.End-cur.Start > MaxPassageBytes) {
+					flush()
+				}
+				extend(s, w)
 			}
-			extend(s, w)
 		}
 	}
 	flush()

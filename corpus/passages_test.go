@@ -1,8 +1,10 @@
 package corpus
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSplitPassagesSizesAndOffsets(t *testing.T) {
@@ -148,5 +150,36 @@ func BenchmarkMatcherFind(b *testing.B) {
 	for b.Loop() {
 		m.Find(texts[i%len(texts)])
 		i++
+	}
+}
+
+// TestLongParagraphsAreCut: a paragraph of one endless sentence, or of one
+// endless word, becomes passages of bounded size that keep all its text.
+func TestLongParagraphsAreCut(t *testing.T) {
+	var words strings.Builder
+	for i := 0; words.Len() < 1<<20; i++ {
+		fmt.Fprintf(&words, "word%d ", i)
+	}
+	for name, body := range map[string]string{
+		"one sentence":         words.String(),
+		"one word":             strings.Repeat("x", 1<<20),
+		"one word of Chinese":  strings.Repeat("海带", 200000),
+		"short then very long": "A short sentence. " + strings.Repeat("y", 300000) + " and an end.",
+	} {
+		doc := Document{ID: "long.md", Kind: KindArticle, Title: "Long", Body: body}
+		ps := SplitPassages(&doc)
+		covered := 0
+		for _, p := range ps {
+			if len(p.Text) > MaxPassageBytes {
+				t.Fatalf("%s: a passage of %d bytes, over %d", name, len(p.Text), MaxPassageBytes)
+			}
+			if !utf8.ValidString(p.Text) {
+				t.Fatalf("%s: a passage cuts a character", name)
+			}
+			covered += len(strings.Join(strings.Fields(p.Text), ""))
+		}
+		if want := len(strings.Join(strings.Fields(body), "")); covered != want {
+			t.Errorf("%s: passages hold %d bytes of text, want all %d", name, covered, want)
+		}
 	}
 }

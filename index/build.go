@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -187,7 +188,7 @@ func fill(ctx context.Context, shards []bleve.Index, c *corpus.Corpus, meta *Met
 		for k, p := range pr.passages {
 			meta.Passages++
 			if meta.Probe == "" {
-				meta.Probe = p.Title + " " + p.Text
+				meta.Probe = probeText(p.Title + " " + p.Text)
 			}
 			if err := batches[pr.doc%len(shards)].Index(p.ID, pr.fields[k]); err != nil {
 				return fmt.Errorf("index %s: %w", p.ID, err)
@@ -293,3 +294,26 @@ func hanBigrams(s string) []string {
 	}
 	return out
 }
+
+// probeText is the first words of a passage, short enough to search for
+// whatever the passage holds.
+func probeText(s string) string {
+	f := strings.Fields(s)
+	if len(f) > probeWords {
+		f = f[:probeWords]
+	}
+	out := strings.Join(f, " ")
+	if len(out) > probeBytes {
+		cut := probeBytes
+		for cut > 0 && !utf8.RuneStart(out[cut]) {
+			cut--
+		}
+		out = out[:cut]
+	}
+	return out
+}
+
+const (
+	probeWords = 12
+	probeBytes = 200
+)
