@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"futurebot/answers"
 	"futurebot/api"
@@ -33,10 +35,19 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 
 	out := bufio.NewWriter(m.Stdout)
 	defer out.Flush()
+	// answer answers one question; a question that cannot be answered is
+	// reported in its place, and the others are still answered.
+	failed := 0
 	answer := func(q string) error {
 		a, err := engine.Ask(ctx, q)
 		if err != nil && !errors.Is(err, answers.ErrEmptyQuestion) {
-			return err
+			failed++
+			log.Error("question failed", "question", printable(clipLine(q)), "err", err)
+			if *asJSON {
+				return writeJSONError(out, q, err)
+			}
+			fmt.Fprintf(out, "Q: %s\nError: %s\n\n", printable(q), printable(err.Error()))
+			return nil
 		}
 		if *asJSON {
 			return writeJSON(out, a)
@@ -45,27 +56,110 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 		return nil
 	}
 	if len(rest) > 0 {
-		return answer(strings.Join(rest, " "))
+		if err := answer(strings.Join(rest, " ")); err != nil {
+			return err
+		}
+		return failedErr(failed)
 	}
 	// One question per line: every question is answered from the one index.
-	sc := bufio.NewScanner(m.Stdin)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		q := strings.TrimSpace(sc.Text())
-		if q == "" {
-			continue
+	// A line over maxLineBytes is reported and skipped, not the end.
+	in := bufio.NewReaderSize(m.Stdin, 64*1024)
+	for {
+		line, tooLong, err := readLine(in, maxLineBytes)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read questions: %w", err)
 		}
-		if err := answer(q); err != nil {
-			return err
+		if tooLong {
+			failed++
+			e := fmt.Errorf("the question is over %d bytes", maxLineBytes)
+			if *asJSON {
+				if werr := writeJSONError(out, clipLine(line), e); werr != nil {
+					return werr
+				}
+			} else {
+				fmt.Fprintf(out, "Q: %s\nError: %s\n\n", printable(clipLine(line)), e)
+			}
+		} else if q := strings.TrimSpace(line); q != "" {
+			if werr := answer(q); werr != nil {
+				return werr
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			break
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read questions: %w", err)
+	return failedErr(failed)
+}
+
+// maxLineBytes bounds one question read from standard input.
+const maxLineBytes = 1 << 20
+
+// readLine reads one line of at most max bytes; a longer one is read to its
+// end and reported as too long, with its first bytes.
+func readLine(r *bufio.Reader, max int) (string, bool, error) {
+	var b strings.Builder
+	tooLong := false
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if b.Len()+len(chunk) > max {
+			tooLong = true
+		}
+		if !tooLong {
+			b.Write(chunk)
+		} else if b.Len() < 80 {
+			b.Write(chunk[:min(len(chunk), 80-b.Len())])
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return strings.TrimRight(b.String(), "\r\n"), tooLong, err
 	}
-	return nil
+}
+
+// clipLine is the start of a long line, for messages.
+func clipLine(s string) string {
+	if len(s) <= 80 {
+		return s
+	}
+	return strings.ToValidUTF8(s[:80], "") + "…"
+}
+
+// failedErr says how many questions could not be answered (exit status 1).
+func failedErr(n int) error {
+	if n == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s could not be answered; see above", plural(n, "question"))
+}
+
+func writeJSONError(w io.Writer, q string, err error) error {
+	data, jerr := json.Marshal(struct {
+		Question string `json:"question"`
+		Error    string `json:"error"`
+	}{q, err.Error()})
+	if jerr != nil {
+		return jerr
+	}
+	_, werr := fmt.Fprintf(w, "%s\n", data)
+	return werr
+}
+
+// printable removes control characters and so terminal escape sequences
+// (ESC [2J clears the screen) from text headed for a terminal; line breaks
+// and tabs stay.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Bidi_Control, r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func writeJSON(w io.Writer, a api.Answer) error {
@@ -78,8 +172,12 @@ func writeJSON(w io.Writer, a api.Answer) error {
 }
 
 // writeText prints an answer for a terminal: the quoted answer with matched
-// terms in *stars*, then the numbered sources.
-func writeText(w io.Writer, a api.Answer) {
+// terms in *stars*, then the numbered sources; control characters and
+// escape sequences in the sources' text are left out.
+func writeText(out io.Writer, a api.Answer) {
+	var b strings.Builder
+	w := &b
+	defer func() { io.WriteString(out, printable(b.String())) }()
 	fmt.Fprintf(w, "Q: %s\n", a.Question)
 	if !a.Answered {
 		fmt.Fprintln(w, "Not in my sources.")
@@ -111,7 +209,7 @@ func writeText(w io.Writer, a api.Answer) {
 			fmt.Fprintf(w, "      %s\n", c.URL)
 		}
 		if c.N > 1 {
-			fmt.Fprintf(w, "      %q\n", c.Snippet)
+			fmt.Fprintf(w, "      “%s”\n", strings.Join(strings.Fields(c.Snippet), " "))
 		}
 	}
 	fmt.Fprintln(w)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"futurebot/answers"
@@ -42,26 +43,31 @@ func (*lookupCommand) Run(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The card is written whole, without control characters or escape
+	// sequences from the sources.
+	var b strings.Builder
+	w := &b
+	defer func() { io.WriteString(m.Stdout, printable(b.String())) }()
 	e := card.Entity
-	fmt.Fprintf(m.Stdout, "%s (%s)\n", e.Name, e.Kind)
+	fmt.Fprintf(w, "%s (%s)\n", e.Name, e.Kind)
 	if len(e.Aliases) > 0 {
-		fmt.Fprintf(m.Stdout, "Also: %s\n", strings.Join(e.Aliases, ", "))
+		fmt.Fprintf(w, "Also: %s\n", strings.Join(e.Aliases, ", "))
 	}
 	if e.Description != "" {
-		fmt.Fprintf(m.Stdout, "%s\n", e.Description)
+		fmt.Fprintf(w, "%s\n", e.Description)
 	}
 	if len(card.Related) > 0 {
 		var names []string
 		for _, r := range card.Related {
 			names = append(names, fmt.Sprintf("%s (%s)", r.Name, r.Kind))
 		}
-		fmt.Fprintf(m.Stdout, "Related: %s\n", strings.Join(names, ", "))
+		fmt.Fprintf(w, "Related: %s\n", strings.Join(names, ", "))
 	}
 	if len(card.Facts) > 0 {
-		fmt.Fprintln(m.Stdout, "\nFrom the sources:")
+		fmt.Fprintln(w, "\nFrom the sources:")
 	}
 	for _, f := range card.Facts {
-		fmt.Fprintf(m.Stdout, "  [%d] %s\n      %s | %s | %s\n      %s\n", f.N, mark(f.Snippet, f.Highlights), f.Title, f.Source, f.Published, f.URL)
+		fmt.Fprintf(w, "  [%d] %s\n      %s | %s | %s\n      %s\n", f.N, mark(f.Snippet, f.Highlights), f.Title, f.Source, f.Published, f.URL)
 	}
 	return nil
 }

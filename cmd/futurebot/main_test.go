@@ -315,3 +315,28 @@ func TestImportDirections(t *testing.T) {
 		}
 	}
 }
+
+// TestAskOutputIsSafeAndBatchGoesOn: escape sequences in the sources never
+// reach the terminal, and in batch mode an over-long line is reported in
+// its place while the other questions are answered (exit status 1).
+func TestAskOutputIsSafeAndBatchGoesOn(t *testing.T) {
+	dir := t.TempDir()
+	c := writeCorpus(t, map[string]string{"a.md": "---\ntitle: \"Kelp \\e[2J farms\"\n---\n# Kelp\n\nKelp farms grew \x1b[2J by a third \x1b]0;pwned\x07 in 2024.\n"})
+	out, stderr, code := run(t, dir, nil, "", "ask", "--corpus", c, "--data", "d", "How much did kelp farms grow?")
+	if code != 0 || !strings.Contains(out, "by a third") || strings.ContainsAny(out, "\x1b\x07") {
+		t.Errorf("ask: exit %d, output %q\n%s", code, out, stderr)
+	}
+	lines := "How much did kelp farms grow?\n" + strings.Repeat("x", 2<<20) + "\nWhen did kelp farms grow?\n"
+	out, stderr, code = run(t, dir, nil, lines, "ask", "--json", "--corpus", c, "--data", "d")
+	var got []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not JSON: %q", l)
+		}
+		got = append(got, m)
+	}
+	if code != exitFail || len(got) != 3 || got[0]["answered"] != true || got[1]["error"] == nil || got[2]["answered"] != true {
+		t.Errorf("batch with an over-long line: exit %d, %d objects: %v\n%s", code, len(got), got, stderr)
+	}
+}
