@@ -123,6 +123,8 @@ func New(cfg Config, engine Engine, info func() service.IndexInfo, log *slog.Log
 		cfg.HTTPClient, _ = NewHTTPClient("")
 	}
 	log = log.With("component", "bot")
+	// A token copied with its "Bot " prefix is taken once, not doubled.
+	cfg.Token = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(cfg.Token), "Bot "))
 	auth := ""
 	if cfg.Token != "" {
 		auth = "Bot " + cfg.Token
@@ -179,7 +181,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.Token == "" {
 		b.log.Warn("no DISCORD_TOKEN: serving HTTP interactions only; no gateway (mentions, ask-channels) and no command registration")
 	} else if err := b.session.Open(); err != nil {
-		return fmt.Errorf("connect to Discord: %w", err)
+		// discordgo's error carries Discord's reply, which may echo what
+		// was sent: it passes the same redaction as the logs.
+		return errors.New("connect to Discord: " + b.redact(err.Error()))
 	}
 	<-ctx.Done()
 	// From here no work begins (begin checks closing under workMu), so
@@ -348,12 +352,18 @@ func init() {
 	}
 }
 
+// redact removes the token from text bound for a log or an error.
+func (b *Bot) redact(s string) string {
+	if b.cfg.Token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, b.cfg.Token, "[redacted]")
+}
+
 // discordLog logs a discordgo line with the token redacted, and explains a
 // refused privileged intent.
 func (b *Bot) discordLog(level int, msg string) {
-	if b.cfg.Token != "" {
-		msg = strings.ReplaceAll(msg, b.cfg.Token, "[redacted]")
-	}
+	msg = b.redact(msg)
 	if strings.Contains(msg, "4014") {
 		b.log.Error("Discord refused the Message Content intent that ASK_CHANNEL_IDS needs: enable \"Message Content Intent\" " +
 			"under Bot > Privileged Gateway Intents in the Discord developer portal, or unset ASK_CHANNEL_IDS")

@@ -3,11 +3,15 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -541,5 +545,37 @@ func TestOtherDiscordShapes(t *testing.T) {
 	})
 	if !strings.Contains(string(m.Body), "Brain-computer") {
 		t.Errorf("reply: %s", m.Body)
+	}
+}
+
+// TestTokenNeverEchoed: a token given with its "Bot " prefix is sent once,
+// not as "Bot Bot …", and a refusal from Discord that echoes it does not
+// carry it into the error.
+func TestTokenNeverEchoed(t *testing.T) {
+	const token = "echo-SECRET-token-42"
+	var auth atomic.Value
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth.Store(r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"message": "401: Unauthorized %s", "code": 0}`, r.Header.Get("Authorization"))
+	}))
+	defer upstream.Close()
+	client, err := bot.NewHTTPClient(upstream.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, info := sharedEngine(t)
+	b, err := bot.New(bot.Config{Token: "Bot " + token, HTTPClient: client}, e, func() service.IndexInfo { return info },
+		slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Run(context.Background())
+	if err == nil || strings.Contains(err.Error(), token) {
+		t.Errorf("run with a refused token: %v", err)
+	}
+	if got, _ := auth.Load().(string); got != "Bot "+token {
+		t.Errorf("Authorization %q, want %q", got, "Bot "+token)
 	}
 }
