@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"futurebot/corpus"
 	"futurebot/service"
 	"io"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -150,6 +152,11 @@ func (b *Bot) ingest(ctx context.Context, req *Request) (*Response, error) {
 	default:
 		return refuse(fmt.Sprintf("%q is not a file type I read (.md, .txt, .html, .yaml).", Escape(truncate(name, 80))))
 	}
+	// The name is checked as the corpus will store it before anything is
+	// downloaded.
+	if _, err := corpus.IngestName(name); err != nil {
+		return refuse(Escape(err.Error()) + ".")
+	}
 	data, err := b.download(ctx, att.URL)
 	if err != nil {
 		return refuse(Escape(err.Error()) + ".")
@@ -164,13 +171,38 @@ func (b *Bot) ingest(ctx context.Context, req *Request) (*Response, error) {
 	return b.followJob(job, fmt.Sprintf("Added **%s**; reindexing.", Escape(name))), nil
 }
 
-// download fetches an attachment, refusing anything over the size cap.
-func (b *Bot) download(ctx context.Context, url string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+// attachmentHosts are where Discord keeps attachments.
+var attachmentHosts = map[string]bool{"cdn.discordapp.com": true, "media.discordapp.net": true}
+
+// attachmentURL reports whether u points at Discord's attachment hosts (or
+// at DISCORD_API_URL's host, where a test Discord keeps them).
+func (b *Bot) attachmentURL(u *url.URL) bool {
+	if u.Scheme == "https" && attachmentHosts[strings.ToLower(u.Hostname())] {
+		return true
+	}
+	rw, ok := b.cfg.HTTPClient.Transport.(*rewrite)
+	return ok && u.Scheme == rw.base.Scheme && u.Host == rw.base.Host
+}
+
+// download fetches an attachment from Discord's attachment hosts, refusing
+// any other host, a redirect to one, and anything over the size cap.
+func (b *Bot) download(ctx context.Context, link string) ([]byte, error) {
+	u, err := url.Parse(link)
+	if err != nil || !b.attachmentURL(u) {
+		return nil, errors.New("the attachment's link does not point at Discord's attachment servers")
+	}
+	req, err := http.NewRequestWithContext(ctx, "GET", link, nil)
 	if err != nil {
 		return nil, errors.New("the attachment's link is not usable")
 	}
-	resp, err := b.cfg.HTTPClient.Do(req)
+	client := *b.cfg.HTTPClient
+	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+		if len(via) >= 3 || !b.attachmentURL(r.URL) {
+			return errors.New("redirected away from Discord's attachment servers")
+		}
+		return nil
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, errors.New("the attachment could not be downloaded")
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -19,37 +18,6 @@ import (
 // directory.
 const IngestedDir = "ingested"
 
-// Allowed extensions for ingested files (not entities.yaml: it belongs at
-// the corpus root and is edited there).
-var ingestExts = map[string]bool{".md": true, ".markdown": true, ".txt": true, ".html": true, ".htm": true, ".yaml": true, ".yml": true}
-
-var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
-
-// sanitizeName turns an uploaded file name into a safe base name under
-// ingested/, or says why it cannot be used.
-func sanitizeName(name string) (string, error) {
-	if strings.ContainsAny(name, `/\`) || strings.Contains(name, "..") {
-		return "", fmt.Errorf("file name %q may not contain a path", name)
-	}
-	clean := strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
-			return r
-		case r == ' ':
-			return '-'
-		}
-		return -1
-	}, name)
-	if !safeName.MatchString(clean) || strings.HasPrefix(clean, ".") {
-		return "", fmt.Errorf("file name %q is not usable (letters, digits, dot, dash and underscore only)", name)
-	}
-	ext := strings.ToLower(path.Ext(clean))
-	if !ingestExts[ext] || strings.EqualFold(clean, corpus.EntitiesFile) {
-		return "", fmt.Errorf("file type %q is not accepted: send .md, .txt, .html or an FAQ .yaml", ext)
-	}
-	return clean, nil
-}
-
 // Ingest checks a file with the corpus loader and writes it atomically
 // under the corpus directory's ingested/, then starts a reindex. Nothing is
 // written when the file does not load.
@@ -57,7 +25,7 @@ func (l *Library) Ingest(name string, data []byte, replace bool, by string) (ser
 	if l.opts.CorpusDir == "" {
 		return nil, service.ErrNoCorpusDir
 	}
-	clean, err := sanitizeName(name)
+	clean, err := corpus.IngestName(name)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +101,7 @@ func (l *Library) Forget(name, by string) (service.ReindexJob, error) {
 	if l.opts.CorpusDir == "" {
 		return nil, service.ErrNoCorpusDir
 	}
-	clean, err := sanitizeName(name)
+	clean, err := corpus.IngestName(name)
 	if err != nil {
 		return nil, service.ErrNotIngested
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,6 +113,29 @@ func TestAdminCommandsEndToEnd(t *testing.T) {
 			discordtest.Attachment("ingest", "file", "800000000000000001", tc.name, url, len(tc.data)), nil)))
 		if c := content(reply(id)); !strings.Contains(c, tc.want) || !strings.Contains(c, "Nothing was written") {
 			t.Errorf("/ingest %s: %q, want %q", tc.name, c, tc.want)
+		}
+	}
+	// An attachment whose link points anywhere but Discord's attachment
+	// servers, or whose name the corpus would refuse, is never fetched.
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("/ingest fetched %s from another host", r.URL)
+	}))
+	defer elsewhere.Close()
+	for i, tc := range []struct{ name, url, want string }{
+		{"evil.md", elsewhere.URL + "/evil.md", "attachment servers"},
+		{"evil.md", "file:///etc/passwd", "attachment servers"},
+		{".hidden.md", fake.AddAttachment(".hidden.md", []byte(md)), "not usable"},
+	} {
+		id := "72100000000000000" + string(rune('1'+i))
+		fake.Dispatch(t, "INTERACTION_CREATE", discordtest.AdminMember(fake.Interaction(id, 2, "400000000000000001",
+			discordtest.Attachment("ingest", "file", "800000000000000011", tc.name, tc.url, len(md)), nil)))
+		if c := content(reply(id)); !strings.Contains(c, tc.want) || !strings.Contains(c, "Nothing was written") {
+			t.Errorf("/ingest %s from %s: %q, want %q", tc.name, tc.url, c, tc.want)
+		}
+	}
+	for _, r := range fake.Requests() {
+		if strings.Contains(r.Path, ".hidden.md") {
+			t.Errorf("/ingest downloaded %s before refusing its name", r.Path)
 		}
 	}
 	if files, _ := os.ReadDir(filepath.Join(dir, library.IngestedDir)); len(files) != 0 {
