@@ -202,6 +202,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	if key, ok := strings.CutPrefix(r.URL.Path, "/attachments/"); ok {
 		f.mu.Lock()
 		data, found := f.files[key]
+		f.requests = append(f.requests, Request{Method: r.Method, Path: r.URL.Path, At: time.Now()}) // downloads are seen too
 		f.mu.Unlock()
 		if !found {
 			http.NotFound(w, r)
