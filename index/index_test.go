@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"futurebot/corpus"
 )
@@ -422,4 +424,46 @@ func TestEntitiesWithoutAliases(t *testing.T) {
 	if err != nil || len(res.Hits) != 1 {
 		t.Errorf("search by an entity without aliases: %v hits, %v", len(res.Hits), err)
 	}
+}
+
+// TestOneBuilderAtATime: while one build runs in a data directory, a second
+// waits, then says who builds and gives up; it removes nothing, and the
+// first build goes live.
+func TestOneBuilderAtATime(t *testing.T) {
+	dir := t.TempDir()
+	first := NewStore(dir, Options{}, nil)
+	second := NewStore(dir, Options{}, nil)
+	second.lockWait = 200 * time.Millisecond
+	indexing := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	type result struct {
+		ix  *Index
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		ix, _, err := first.Build(context.Background(), testCorpus(), func(p Progress) {
+			if p.Stage == "indexing" {
+				once.Do(func() { close(indexing); <-release })
+			}
+		})
+		done <- result{ix, err}
+	}()
+	<-indexing
+	if _, _, err := second.Build(context.Background(), testCorpus(), nil); !errors.Is(err, ErrBuilding) || !strings.Contains(err.Error(), "pid") {
+		t.Errorf("second builder: %v, want ErrBuilding naming the pid", err)
+	}
+	second.cleanup("") // would remove every version, the one being built too
+	close(release)
+	r := <-done
+	if r.err != nil {
+		t.Fatalf("first build: %v", r.err)
+	}
+	r.ix.Close()
+	cur, err := first.Current()
+	if err != nil {
+		t.Fatalf("after both: %v", err)
+	}
+	cur.Close()
 }

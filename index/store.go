@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"futurebot/corpus"
@@ -26,6 +27,8 @@ type Store struct {
 	dir  string
 	opts Options
 	log  *slog.Logger
+	// lockWait is how long Build waits for another builder (default 5 s).
+	lockWait time.Duration
 	// MaxFailed is the largest share of corpus files that may fail to load
 	// for a build to go into service: 0 allows none, 1 (NewStore's) any, as
 	// long as one document loads.
@@ -191,6 +194,11 @@ func (s *Store) Build(ctx context.Context, fsys fs.FS, progress func(Progress)) 
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return nil, sum, fmt.Errorf("create data directory: %w", err)
 	}
+	unlock, err := s.lockBuild(ctx)
+	if err != nil {
+		return nil, sum, err
+	}
+	defer unlock()
 	dir, err := os.MkdirTemp(s.dir, "v-"+time.Now().UTC().Format("20060102T150405")+"-")
 	if err != nil {
 		return nil, sum, fmt.Errorf("create index directory: %w", err)
@@ -314,6 +322,14 @@ func (s *Store) setCurrent(version string) error {
 // cleanup removes index directories other than keep: old versions and
 // builds interrupted by a crash.
 func (s *Store) cleanup(keep string) {
+	// A version being built belongs to whoever holds the build lock: while
+	// another builds, remove nothing.
+	unlock, err := s.tryLockBuild()
+	if err != nil {
+		s.log.Debug("not removing old indexes while another process builds", "err", err)
+		return
+	}
+	defer unlock()
 	entries, err := os.ReadDir(s.dir)
 	if err != nil {
 		return
@@ -351,4 +367,59 @@ func writeFileSync(name string, data []byte) error {
 		return err
 	}
 	return f.Close()
+}
+
+// buildLockFile is held (flock) by whoever builds in the data directory; it
+// says who that is.
+const buildLockFile = "BUILDING"
+
+// ErrBuilding is returned when another process builds in the data
+// directory and does not finish within the wait.
+var ErrBuilding = errors.New("another futurebot is building the index in this data directory")
+
+// lockBuild takes the build lock, waiting up to s.lockWait (5 s by
+// default) for another builder to finish; it returns the release.
+func (s *Store) lockBuild(ctx context.Context) (func(), error) {
+	wait := s.lockWait
+	if wait == 0 {
+		wait = 5 * time.Second
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		unlock, err := s.tryLockBuild()
+		if !errors.Is(err, ErrBuilding) || time.Now().After(deadline) {
+			return unlock, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// tryLockBuild takes the build lock if it is free, and writes who holds it
+// into the lock file; ErrBuilding says who holds it otherwise.
+func (s *Store) tryLockBuild() (func(), error) {
+	name := filepath.Join(s.dir, buildLockFile)
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("build lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		holder, _ := os.ReadFile(name)
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("%w (%s)", ErrBuilding, strings.TrimSpace(string(holder)))
+		}
+		return nil, fmt.Errorf("build lock: %w", err)
+	}
+	if err := f.Truncate(0); err == nil {
+		fmt.Fprintf(f, "pid %d, since %s\n", os.Getpid(), time.Now().UTC().Format(time.RFC3339))
+	}
+	return func() {
+		f.Truncate(0)
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }

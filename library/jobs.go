@@ -183,6 +183,9 @@ func reindexReason(err error) string {
 			return msg[i:]
 		}
 		return index.ErrTooManyFailed.Error()
+	case errors.Is(err, index.ErrBuilding):
+		msg := err.Error()
+		return msg[strings.Index(msg, index.ErrBuilding.Error()):]
 	case errors.Is(err, context.Canceled):
 		return service.ErrClosed.Error()
 	}
