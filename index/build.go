@@ -77,6 +77,10 @@ func BuildProgress(ctx context.Context, dir string, c *corpus.Corpus, fingerprin
 		closeAll()
 		return nil, fmt.Errorf("merge index segments: %w", err)
 	}
+	if meta.Segments, err = segmentSums(dir); err != nil {
+		closeAll()
+		return nil, fmt.Errorf("checksum index segments: %w", err)
+	}
 	data, err := json.MarshalIndent(meta, "", "  ")
 	if err == nil {
 		err = writeFileSync(filepath.Join(dir, metaFile), data)

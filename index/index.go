@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -53,7 +56,7 @@ func (o Options) withDefaults() Options {
 
 // Format changes whenever loading, splitting or the mapping changes, so an
 // index built by an older futurebot is rebuilt even if the corpus is the same.
-const Format = 7
+const Format = 8
 
 // Meta describes one built index; it is stored beside the Bleve files.
 type Meta struct {
@@ -74,6 +77,10 @@ type Meta struct {
 	Probe string `json:"probe"`
 	// Shards is how many Bleve indexes the passages are spread over.
 	Shards int `json:"shards"`
+	// Segments are the CRC-32C checksums of the index's segment files
+	// (relative paths) as built; a file that no longer matches is
+	// corruption.
+	Segments map[string]uint32 `json:"segments,omitempty"`
 }
 
 const metaFile = "meta.json"
@@ -97,6 +104,65 @@ type Index struct {
 // ErrEmpty is returned when a build would produce an index without documents.
 var ErrEmpty = errors.New("no documents to index")
 
+// ErrCorrupt is returned when an index file no longer holds what was
+// built: the index is rebuilt like a missing one.
+var ErrCorrupt = errors.New("index files are corrupt")
+
+// segmentExt names Bleve's immutable segment files.
+const segmentExt = ".zap"
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// segmentSums returns the checksum of every segment file under dir.
+func segmentSums(dir string) (map[string]uint32, error) {
+	sums := map[string]uint32{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, segmentExt) {
+			return err
+		}
+		sum, err := fileSum(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		sums[rel] = sum
+		return err
+	})
+	return sums, err
+}
+
+func fileSum(name string) (uint32, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	h := crc32.New(castagnoli)
+	if _, err := io.Copy(h, f); err != nil {
+		return 0, err
+	}
+	return h.Sum32(), nil
+}
+
+// verifySegments checks the segment files recorded at build time. A file
+// the index has since let go of (merged away) may be missing; one that is
+// there must hold what was built.
+func verifySegments(dir string, sums map[string]uint32) error {
+	for rel, want := range sums {
+		got, err := fileSum(filepath.Join(dir, rel))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if got != want {
+			return fmt.Errorf("%w: %s changed since it was built", ErrCorrupt, rel)
+		}
+	}
+	return nil
+}
+
 // ErrLocked is returned when another process holds the index open.
 var ErrLocked = errors.New("index is in use by another futurebot process")
 
@@ -110,6 +176,9 @@ func Open(dir string, opts Options) (*Index, error) {
 	var meta Meta
 	if err := json.Unmarshal(data, &meta); err != nil {
 		return nil, fmt.Errorf("open index %q: read %s: %w", dir, metaFile, err)
+	}
+	if err := verifySegments(dir, meta.Segments); err != nil {
+		return nil, fmt.Errorf("open index %q: %w", dir, err)
 	}
 	n := max(meta.Shards, 1)
 	var shards []bleve.Index

@@ -467,3 +467,47 @@ func TestOneBuilderAtATime(t *testing.T) {
 	}
 	cur.Close()
 }
+
+// TestDamagedSegmentIsRebuilt: a segment file overwritten on disk (same
+// size, other bytes) is found when the index opens, which is then rebuilt,
+// instead of failing searches later.
+func TestDamagedSegmentIsRebuilt(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	s := NewStore(dir, Options{}, nil)
+	ix, _, err := s.OpenOrBuild(ctx, testCorpus())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	segs, _ := filepath.Glob(filepath.Join(dir, "v-*", "store", "*.zap"))
+	if len(segs) == 0 {
+		segs, _ = filepath.Glob(filepath.Join(dir, "v-*", "*", "store", "*.zap"))
+	}
+	if len(segs) == 0 {
+		t.Fatal("no segment files found")
+	}
+	// Reopening an untouched index does not rebuild it.
+	ix, rep, err := s.OpenOrBuild(ctx, testCorpus())
+	if err != nil || rep.Rebuilt {
+		t.Fatalf("untouched index: rebuilt %v, err %v", rep.Rebuilt, err)
+	}
+	ix.Close()
+	info, _ := os.Stat(segs[0])
+	junk := make([]byte, info.Size())
+	for i := range junk {
+		junk[i] = byte(i*7 + 3)
+	}
+	os.WriteFile(segs[0], junk, 0o644)
+	if _, err := s.Current(); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("open a damaged index: %v, want ErrCorrupt", err)
+	}
+	ix, rep, err = s.OpenOrBuild(ctx, testCorpus())
+	if err != nil || !rep.Rebuilt {
+		t.Fatalf("damaged segment: rebuilt %v, err %v; want a rebuild", rep.Rebuilt, err)
+	}
+	defer ix.Close()
+	if res, err := ix.Search(ctx, corpus.Query{Text: "connecting neuron"}); err != nil || len(res.Hits) == 0 {
+		t.Errorf("after the rebuild: %v hits, %v", len(res.Hits), err)
+	}
+}
