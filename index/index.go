@@ -117,10 +117,16 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 func segmentSums(dir string) (map[string]uint32, error) {
 	sums := map[string]uint32{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // merged away while we walked
+		}
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, segmentExt) {
 			return err
 		}
 		sum, err := fileSum(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
