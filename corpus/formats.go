@@ -133,6 +133,22 @@ func parseFrontMatter(data []byte) (*frontMatter, []byte, error) {
 	return fm, body, nil
 }
 
+// binary reports whether data looks like anything but text in some
+// encoding: a NUL byte, or many control characters, in its first 8 KiB.
+func binary(data []byte) bool {
+	head := data[:min(len(data), 8<<10)]
+	controls := 0
+	for _, c := range head {
+		switch {
+		case c == 0:
+			return true
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f', c == 0x7f:
+			controls++
+		}
+	}
+	return controls*20 > len(head) // over 5 %
+}
+
 func checkText(data []byte) error {
 	if !utf8.Valid(data) {
 		return errors.New("not valid UTF-8 text")
@@ -256,6 +272,9 @@ func isHeadingLike(p string) bool {
 // loadHTML extracts the readable part of a saved web page with go-readability:
 // scripts, navigation and ads go; headings, paragraphs and list items stay.
 func loadHTML(name string, data []byte) ([]Document, error) {
+	if binary(data) {
+		return nil, errors.New("binary data, not a web page")
+	}
 	root, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("parse html: %w", err)

@@ -488,3 +488,19 @@ func TestEntitiesKeepsGoodOnes(t *testing.T) {
 		t.Errorf("load: %d problems (%v), %d entities; want 3 problems and the good entities", len(probs), probs, len(c.Entities))
 	}
 }
+
+// TestRandomBytesAreNoPage: random bytes saved as .html are refused as
+// binary, not indexed as an article.
+func TestRandomBytesAreNoPage(t *testing.T) {
+	junk := make([]byte, 4096)
+	for i := range junk {
+		junk[i] = byte((i*131 + 17) % 256)
+	}
+	_, err := ParseFile("page.html", junk)
+	if err == nil || !strings.Contains(err.Error(), "binary") {
+		t.Errorf("random bytes as .html: %v, want refused as binary", err)
+	}
+	if _, err := ParseFile("page.html", []byte("<html><head><title>Kelp</title></head><body><p>Kelp farms grew by a third in 2024, the county said.</p></body></html>")); err != nil {
+		t.Errorf("a real page: %v", err)
+	}
+}
