@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -104,6 +105,18 @@ type Index struct {
 // ErrEmpty is returned when a build would produce an index without documents.
 var ErrEmpty = errors.New("no documents to index")
 
+// openConfig is how Bleve opens an index: waiting a little for a lock held
+// by another process, and read-only when the index sits on a read-only
+// volume (a baked image, a read-only mount), where searching needs no
+// writes.
+func openConfig(dir string) map[string]interface{} {
+	c := map[string]interface{}{"bolt_timeout": "2s"}
+	if syscall.Access(dir, 2 /* W_OK */) != nil {
+		c["read_only"] = true
+	}
+	return c
+}
+
 // ErrCorrupt is returned when an index file no longer holds what was
 // built: the index is rebuilt like a missing one.
 var ErrCorrupt = errors.New("index files are corrupt")
@@ -189,7 +202,7 @@ func Open(dir string, opts Options) (*Index, error) {
 	n := max(meta.Shards, 1)
 	var shards []bleve.Index
 	for i := range n {
-		b, err := bleve.OpenUsing(shardPath(dir, n, i), map[string]interface{}{"bolt_timeout": "2s"})
+		b, err := bleve.OpenUsing(shardPath(dir, n, i), openConfig(dir))
 		if err != nil {
 			for _, s := range shards {
 				s.Close()

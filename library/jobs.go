@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"futurebot/corpus"
@@ -186,6 +187,8 @@ func reindexReason(err error) string {
 	case errors.Is(err, index.ErrBuilding):
 		msg := err.Error()
 		return msg[strings.Index(msg, index.ErrBuilding.Error()):]
+	case errors.Is(err, syscall.EROFS):
+		return "the data directory is on a read-only volume: answering works, rebuilding needs write access"
 	case errors.Is(err, context.Canceled):
 		return service.ErrClosed.Error()
 	}

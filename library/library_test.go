@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -382,5 +383,40 @@ func TestWatcherKeepsChangesMadeDuringARebuild(t *testing.T) {
 	}
 	if got := marker(t, l); !strings.Contains(got, "omega") {
 		t.Errorf("after the second rebuild: %q", got)
+	}
+}
+
+// TestReadOnlyDataDir: an index on a read-only volume is served and
+// answers; only a rebuild needs to write, and it says so.
+func TestReadOnlyDataDir(t *testing.T) {
+	corpusDir, data, ro := t.TempDir(), t.TempDir(), t.TempDir()
+	testcorpus.Harbour(t, corpusDir, 3, "alpha")
+	l, err := Open(context.Background(), Options{DataDir: data, CorpusDir: corpusDir, MaxFailed: 0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	if out, err := exec.Command("mount", "--bind", "-o", "ro", data, ro).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a read-only volume here: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", ro).Run() })
+	if err := os.WriteFile(filepath.Join(ro, "probe"), nil, 0o644); err == nil {
+		t.Skip("the bind mount is writable here")
+	}
+	l, err = Start(context.Background(), Options{DataDir: ro, CorpusDir: corpusDir, MaxFailed: 0.2})
+	if err != nil {
+		t.Fatalf("serve from a read-only data directory: %v", err)
+	}
+	defer l.Close()
+	if got := marker(t, l); !strings.Contains(got, "alpha") {
+		t.Errorf("answer from a read-only index: %q", got)
+	}
+	testcorpus.Marker(t, corpusDir, "omega")
+	j, _ := l.Reindex("test")
+	if st := waitJob(t, j); !strings.Contains(st.Err, "rebuilding needs write access") {
+		t.Errorf("rebuild on a read-only volume: %q, want it to say read-only", st.Err)
+	}
+	if got := marker(t, l); !strings.Contains(got, "alpha") {
+		t.Errorf("after the refused rebuild: %q", got)
 	}
 }
