@@ -89,10 +89,9 @@ const metaFile = "meta.json"
 // Index is an open, searchable index. It is safe for concurrent use.
 type Index struct {
 	dir string
-	// shards hold the passages; bleve searches them all (an IndexAlias
-	// when there are several, searched in parallel).
+	// shards hold the passages; searchShards searches them all, in
+	// parallel when there are several.
 	shards   []bleve.Index
-	bleve    bleve.Index
 	meta     Meta
 	opts     Options
 	analyzer analysis.Analyzer
@@ -239,11 +238,7 @@ func newIndex(dir string, shards []bleve.Index, meta Meta, opts Options) (*Index
 		closeAll()
 		return nil, fmt.Errorf("index %q has no English analyzer", dir)
 	}
-	search := shards[0]
-	if len(shards) > 1 {
-		search = bleve.NewIndexAlias(shards...)
-	}
-	ix := &Index{dir: dir, shards: shards, bleve: search, meta: meta, opts: opts, analyzer: an, docCount: float64(n), synonyms: map[string][]string{}}
+	ix := &Index{dir: dir, shards: shards, meta: meta, opts: opts, analyzer: an, docCount: float64(n), synonyms: map[string][]string{}}
 	for _, e := range meta.Entities {
 		var group []string
 		for _, name := range e.Names() {

@@ -511,3 +511,32 @@ func TestDamagedSegmentIsRebuilt(t *testing.T) {
 		t.Errorf("after the rebuild: %v hits, %v", len(res.Hits), err)
 	}
 }
+
+// TestDamageWhileServingIsAnError: a segment overwritten under a running
+// index makes its searches fail with an error; nothing crashes.
+func TestDamageWhileServingIsAnError(t *testing.T) {
+	ix := newTestIndex(t, testCorpus())
+	segs, _ := filepath.Glob(filepath.Join(ix.Dir(), "*", "store", "*.zap"))
+	if len(segs) == 0 {
+		segs, _ = filepath.Glob(filepath.Join(ix.Dir(), "store", "*.zap"))
+	}
+	if len(segs) == 0 {
+		t.Fatal("no segment files found")
+	}
+	f, err := os.OpenFile(segs[0], os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, _ := f.Stat()
+	junk := make([]byte, info.Size())
+	for i := range junk {
+		junk[i] = byte(i*7 + 3)
+	}
+	f.WriteAt(junk, 0) // in place: the open index reads the same file
+	f.Close()
+	for _, q := range []string{"connecting neuron", "how long to solve a challenge", "biotech"} {
+		if res, err := ix.Search(context.Background(), corpus.Query{Text: q, Limit: 5, Locate: 5}); err == nil {
+			t.Errorf("%q after the damage: %d hits and no error", q, len(res.Hits))
+		}
+	}
+}

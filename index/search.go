@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -87,7 +89,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 	run := func(main query.Query) (*bleve.SearchResult, error) {
 		req := bleve.NewSearchRequestOptions(withFilters(main), limit, q.From, false)
 		req.Fields = []string{"*"}
-		return ix.bleve.SearchInContext(ctx, req)
+		return ix.searchShards(ctx, req)
 	}
 	var sr *bleve.SearchResult
 	var err error
@@ -359,4 +361,52 @@ func passageFrom(h *search.DocumentMatch) corpus.Passage {
 		Policies: list(fieldPolicies), Position: num(fieldPosition), Start: num(fieldStart), End: num(fieldEnd),
 		Text: str(fieldBody),
 	}
+}
+
+// searchShards runs req on every shard, each on a goroutine of its own that
+// recovers: a panic inside Bleve on a damaged segment becomes an error for
+// this question, not the end of the bot. Hits are merged by score.
+func (ix *Index) searchShards(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	if len(ix.shards) == 1 {
+		return safeSearch(ctx, ix.shards[0], req)
+	}
+	// Each shard returns the hits up to the page's end; the merge cuts the
+	// page.
+	sub := *req
+	sub.From, sub.Size = 0, req.From+req.Size
+	results := make([]*bleve.SearchResult, len(ix.shards))
+	errs := make([]error, len(ix.shards))
+	var wg sync.WaitGroup
+	for i, b := range ix.shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = safeSearch(ctx, b, &sub)
+		}()
+	}
+	wg.Wait()
+	merged := &bleve.SearchResult{Request: req}
+	for i, r := range results {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		merged.Total += r.Total
+		merged.MaxScore = max(merged.MaxScore, r.MaxScore)
+		merged.Took = max(merged.Took, r.Took)
+		merged.Hits = append(merged.Hits, r.Hits...)
+	}
+	sort.SliceStable(merged.Hits, func(a, b int) bool { return merged.Hits[a].Score > merged.Hits[b].Score })
+	from := min(req.From, len(merged.Hits))
+	merged.Hits = merged.Hits[from:min(from+req.Size, len(merged.Hits))]
+	return merged, nil
+}
+
+// safeSearch is one shard's search, with a panic turned into an error.
+func safeSearch(ctx context.Context, b bleve.Index, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("%w: the search failed inside the index (%v)", ErrCorrupt, p)
+		}
+	}()
+	return b.SearchInContext(ctx, req)
 }
