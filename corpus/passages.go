@@ -151,7 +151,9 @@ func SplitPassages(doc *Document) []Passage {
 		}
 		out = append(out, p)
 	}
-	if doc.Kind == KindFAQ {
+	// An FAQ answer is one passage, unless it is too long for one: then it
+	// is cut like an article, each piece keeping the question.
+	if doc.Kind == KindFAQ && len(doc.Body) <= MaxPassageBytes {
 		s := trimSpan(doc.Body, Span{0, len(doc.Body)})
 		if s.End > s.Start || doc.Question != "" {
 			add("", s)

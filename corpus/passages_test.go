@@ -166,20 +166,28 @@ func TestLongParagraphsAreCut(t *testing.T) {
 		"one word of Chinese":  strings.Repeat("海带", 200000),
 		"short then very long": "A short sentence. " + strings.Repeat("y", 300000) + " and an end.",
 	} {
-		doc := Document{ID: "long.md", Kind: KindArticle, Title: "Long", Body: body}
-		ps := SplitPassages(&doc)
-		covered := 0
-		for _, p := range ps {
-			if len(p.Text) > MaxPassageBytes {
-				t.Fatalf("%s: a passage of %d bytes, over %d", name, len(p.Text), MaxPassageBytes)
-			}
-			if !utf8.ValidString(p.Text) {
-				t.Fatalf("%s: a passage cuts a character", name)
-			}
-			covered += len(strings.Join(strings.Fields(p.Text), ""))
+		for _, kind := range []Kind{KindArticle, KindFAQ} {
+			doc := Document{ID: "long.md", Kind: kind, Title: "Long", Question: "Long?", Body: body}
+			checkCut(t, name, body, SplitPassages(&doc))
 		}
-		if want := len(strings.Join(strings.Fields(body), "")); covered != want {
-			t.Errorf("%s: passages hold %d bytes of text, want all %d", name, covered, want)
+	}
+}
+
+// checkCut checks that passages are bounded, whole characters, and hold
+// all of body's text.
+func checkCut(t *testing.T, name, body string, ps []Passage) {
+	t.Helper()
+	covered := 0
+	for _, p := range ps {
+		if len(p.Text) > MaxPassageBytes {
+			t.Fatalf("%s: a passage of %d bytes, over %d", name, len(p.Text), MaxPassageBytes)
 		}
+		if !utf8.ValidString(p.Text) {
+			t.Fatalf("%s: a passage cuts a character", name)
+		}
+		covered += len(strings.Join(strings.Fields(p.Text), ""))
+	}
+	if want := len(strings.Join(strings.Fields(body), "")); covered != want {
+		t.Errorf("%s: passages hold %d bytes of text, want all %d", name, covered, want)
 	}
 }
