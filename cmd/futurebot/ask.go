@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -35,6 +36,7 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 
 	out := bufio.NewWriter(m.Stdout)
 	defer out.Flush()
+	style := m.styler()
 	// answer answers one question; a question that cannot be answered is
 	// reported in its place, and the others are still answered.
 	failed := 0
@@ -52,7 +54,7 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 		if *asJSON {
 			return writeJSON(out, a)
 		}
-		writeText(out, a)
+		writeText(out, a, style)
 		return nil
 	}
 	if len(rest) > 0 {
@@ -64,7 +66,16 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 	// One question per line: every question is answered from the one index.
 	// A line over maxLineBytes is reported and skipped, not the end.
 	in := bufio.NewReaderSize(m.Stdin, 64*1024)
+	// At a terminal a person types: say so, and prompt for each question.
+	interactive := isTerminal(m.Stdin)
+	if interactive {
+		fmt.Fprintln(m.Stderr, "Ask a question about China's future industries; Ctrl-D ends.")
+	}
 	for {
+		if interactive {
+			out.Flush()
+			fmt.Fprint(m.Stderr, "> ")
+		}
 		line, tooLong, err := readLine(in, maxLineBytes)
 		if err != nil && !errors.Is(err, io.EOF) {
 			return fmt.Errorf("read questions: %w", err)
@@ -171,13 +182,13 @@ func writeJSON(w io.Writer, a api.Answer) error {
 	return err
 }
 
-// writeText prints an answer for a terminal: the quoted answer with matched
-// terms in *stars*, then the numbered sources; control characters and
+// writeText prints an answer for people: the quoted answer with the matched
+// words styled by style, then the numbered sources; control characters and
 // escape sequences in the sources' text are left out.
-func writeText(out io.Writer, a api.Answer) {
+func writeText(out io.Writer, a api.Answer, style *strings.Replacer) {
 	var b strings.Builder
 	w := &b
-	defer func() { io.WriteString(out, printable(b.String())) }()
+	defer func() { io.WriteString(out, style.Replace(printable(b.String()))) }()
 	fmt.Fprintf(w, "Q: %s\n", a.Question)
 	if !a.Answered {
 		fmt.Fprintln(w, "Not in my sources.")
@@ -224,9 +235,38 @@ func mark(text string, spans []corpus.Span) string {
 			continue
 		}
 		b.WriteString(text[pos:s.Start])
-		b.WriteString("*" + text[s.Start:s.End] + "*")
+		b.WriteString(markOn + text[s.Start:s.End] + markOff)
 		pos = s.End
 	}
 	b.WriteString(text[pos:])
 	return b.String()
+}
+
+// markOn and markOff stand for the start and end of a matched word until
+// the text is styled for where it goes: private-use characters, which no
+// source uses and printable keeps.
+const (
+	markOn  = "\ue000"
+	markOff = "\ue001"
+)
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := file.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// styler puts the matched words in bold on a terminal (unless NO_COLOR is
+// set) and leaves them plain elsewhere.
+func (m *Main) styler() *strings.Replacer {
+	if isTerminal(m.Stdout) {
+		if v, set := m.Getenv("NO_COLOR"); !set || v == "" {
+			return strings.NewReplacer(markOn, "\x1b[1m", markOff, "\x1b[0m")
+		}
+	}
+	return strings.NewReplacer(markOn, "", markOff, "")
 }

@@ -25,6 +25,9 @@ type config struct {
 	DataDir   string
 	LogLevel  string
 	EnvFile   string
+	// envFileGiven is true when --env-file was given: then the file must
+	// exist.
+	envFileGiven bool
 
 	// lookup reads a setting from the environment, then the .env file; a
 	// setting that is empty in both gets def.
@@ -37,10 +40,13 @@ type config struct {
 // setup parses a command's flags (its own, registered by extra, and the
 // common ones) and resolves the configuration; it returns the positional
 // arguments.
+// On a configuration problem it still returns the configuration, so that a
+// command can add its own problems and report them all at once.
 func (m *Main) setup(name string, withData bool, args []string, extra func(*flag.FlagSet)) (*config, []string, error) {
 	c := &config{}
 	fs := flag.NewFlagSet("futurebot "+name, flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
+	fs.Usage = func() { commandUsage(fs, name) }
 	c.bindCommon(fs, withData)
 	if extra != nil {
 		extra(fs)
@@ -49,7 +55,40 @@ func (m *Main) setup(name string, withData bool, args []string, extra func(*flag
 	if err != nil {
 		return nil, nil, err
 	}
+	fs.Visit(func(f *flag.Flag) { c.envFileGiven = c.envFileGiven || f.Name == "env-file" })
 	return c, rest, c.resolve(m.Getenv)
+}
+
+// configErr is a list of configuration problems, each naming the setting,
+// its value and what is allowed; it is errConfig.
+type configErr []string
+
+func (e configErr) Error() string {
+	return "configuration problems:\n  " + strings.Join(e, "\n  ")
+}
+
+func (e configErr) Is(target error) bool { return target == errConfig }
+
+// configError reports configuration problems, one per line.
+func configError(problems []string) error { return configErr(problems) }
+
+// joinConfigErrors puts the problems of several errors into one list; an
+// error that is no configuration problem is returned as it is.
+func joinConfigErrors(errs ...error) error {
+	var all configErr
+	for _, err := range errs {
+		var ce configErr
+		switch {
+		case errors.As(err, &ce):
+			all = append(all, ce...)
+		case err != nil:
+			return err
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return all
 }
 
 // bindCommon registers the flags shared by commands that open the corpus.
@@ -71,7 +110,9 @@ func (c *config) resolve(getenv env) error {
 		switch {
 		case err == nil:
 			file = m
+		case errors.Is(err, fs.ErrNotExist) && !c.envFileGiven:
 		case errors.Is(err, fs.ErrNotExist):
+			problems = append(problems, fmt.Sprintf("--env-file %q: no such file", c.EnvFile))
 		default:
 			problems = append(problems, fmt.Sprintf("read %s: %v", c.EnvFile, err))
 		}
@@ -114,7 +155,7 @@ func (c *config) resolve(getenv env) error {
 		problems = append(problems, err.Error())
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("%w: %s", errConfig, strings.Join(problems, "; "))
+		return configError(problems)
 	}
 	return nil
 }

@@ -267,6 +267,33 @@ func TestLookupCommand(t *testing.T) {
 	}
 }
 
+// TestHelpAndVersion: every command says what it does with an example;
+// version and --version print the version; a missing --env-file is an
+// error; none of them writes anything.
+func TestHelpAndVersion(t *testing.T) {
+	dir := t.TempDir()
+	for name := range commands {
+		_, stderr, code := run(t, dir, nil, "", name, "--help")
+		if code != exitOK || !strings.Contains(stderr, "Example:") || !strings.Contains(stderr, help[name].does) {
+			t.Errorf("%s --help: exit %d\n%s", name, code, stderr)
+		}
+	}
+	if _, stderr, code := run(t, dir, nil, "", "help", "ask"); code != exitOK || !strings.Contains(stderr, help["ask"].does) {
+		t.Errorf("help ask: exit %d\n%s", code, stderr)
+	}
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		if out, stderr, code := run(t, dir, nil, "", args...); code != exitOK || !strings.HasPrefix(out, "futurebot ") || stderr != "" {
+			t.Errorf("%v: exit %d, %q %q", args, code, out, stderr)
+		}
+	}
+	if _, stderr, code := run(t, dir, nil, "", "ask", "--env-file", filepath.Join(dir, "nope.env"), "hi"); code != exitUsage || !strings.Contains(stderr, "nope.env") {
+		t.Errorf("missing --env-file: exit %d\n%s", code, stderr)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("help, version and a bad env file wrote %v", entries)
+	}
+}
+
 func TestUsage(t *testing.T) {
 	if _, _, code := run(t, "", nil, "", "frobnicate"); code != exitUsage {
 		t.Errorf("unknown command: exit %d", code)
@@ -323,7 +350,8 @@ func TestAskOutputIsSafeAndBatchGoesOn(t *testing.T) {
 	dir := t.TempDir()
 	c := writeCorpus(t, map[string]string{"a.md": "---\ntitle: \"Kelp \\e[2J farms\"\n---\n# Kelp\n\nKelp farms grew \x1b[2J by a third \x1b]0;pwned\x07 in 2024.\n"})
 	out, stderr, code := run(t, dir, nil, "", "ask", "--corpus", c, "--data", "d", "How much did kelp farms grow?")
-	if code != 0 || !strings.Contains(out, "by a third") || strings.ContainsAny(out, "\x1b\x07") {
+	// Piped, the matched words are plain: no stars, no bold.
+	if code != 0 || !strings.Contains(out, "Kelp farms grew") || strings.ContainsAny(out, "\x1b\x07*") {
 		t.Errorf("ask: exit %d, output %q\n%s", code, out, stderr)
 	}
 	lines := "How much did kelp farms grow?\n" + strings.Repeat("x", 2<<20) + "\nWhen did kelp farms grow?\n"

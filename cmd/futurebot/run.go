@@ -40,6 +40,40 @@ var commands = map[string]command{
 	"serve":   &serveCommand{},
 	"health":  &healthCommand{},
 	"bench":   &benchCommand{},
+	"version": &versionCommand{},
+}
+
+// help is what each command does, and one way to use it, for --help.
+var help = map[string]struct{ does, usage, example string }{
+	"serve": {"Runs the Discord bot: answers mentions, ask-channels and slash commands from the index of the corpus.",
+		"futurebot serve [--corpus DIR] [--data DIR]", "DISCORD_TOKEN=... futurebot serve --corpus ./my-corpus"},
+	"ask": {"Answers questions from the sources, with citations: the question given, or one per line from standard input.",
+		"futurebot ask [--corpus DIR] [--data DIR] [--json] [QUESTION...]", `futurebot ask "Who are the Six Little Dragons?"`},
+	"lookup": {"Shows what the sources say about one sector, company or policy.",
+		"futurebot lookup sector|company|policy NAME", "futurebot lookup company unitree"},
+	"check": {"Validates a corpus without writing anything: every problem with its file and line, and warnings.",
+		"futurebot check [--corpus DIR]", "futurebot check --corpus ./my-corpus"},
+	"reindex": {"Rebuilds the index of the corpus in the data directory (the running bot reindexes on /reindex or SIGHUP).",
+		"futurebot reindex [--corpus DIR] [--data DIR]", "futurebot reindex --corpus ./my-corpus --data ./data"},
+	"health": {"Checks a running bot's /healthz on HTTP_ADDR; exit status 0 when it is ready.",
+		"futurebot health", "futurebot health && echo ready"},
+	"bench": {"Measures indexing and answering against plain Bleve on passages made from real text.",
+		"futurebot bench [--passages N] [--questions M] [--json]", "futurebot bench --passages 100000 --questions 1000"},
+	"version": {"Prints futurebot's version and the revision it was built from.", "futurebot version", "futurebot version"},
+}
+
+// commandUsage prints a command's --help: what it does, how to call it, an
+// example, and its flags.
+func commandUsage(fs *flag.FlagSet, name string) {
+	h := help[name]
+	w := fs.Output()
+	fmt.Fprintf(w, "%s\n\nUsage:\n  %s\n\nExample:\n  %s\n", h.does, h.usage, h.example)
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprintf(w, "\nFlags:\n")
+		fs.PrintDefaults()
+	}
 }
 
 const usage = `futurebot answers questions about China's future industries from its sources.
@@ -56,6 +90,8 @@ Usage:
   futurebot health                check a running bot's /healthz (exit 0 when ready)
   futurebot bench [--passages N] [--questions M] [--json]
                                   measure indexing and answers against plain Bleve
+  futurebot version               print the version
+  futurebot COMMAND --help        what a command does, with an example
 
 Settings come from flags, the environment, or a .env file: CORPUS_DIR (default:
 the built-in corpus), DATA_DIR (default ./data), LOG_LEVEL (debug, info, warn,
@@ -69,15 +105,22 @@ var errUsage = errors.New("usage")
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv env) int {
 	m := &Main{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
 	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
-		fmt.Fprint(stdout, usage)
-		return exitOK
+		if len(args) > 1 && help[args[1]].does != "" {
+			args = []string{args[1], "--help"}
+		} else {
+			fmt.Fprint(stdout, usage)
+			return exitOK
+		}
+	}
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = []string{"version"}
 	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		args = append([]string{"serve"}, args...) // the bot is the default
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "futurebot: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "futurebot: unknown command %q\n\n%s", args[0], usage) // the list, once
 		return exitUsage
 	}
 	err := cmd.Run(ctx, m, args[1:])

@@ -51,7 +51,7 @@ func readBotSettings(c *config) (botSettings, error) {
 	s.cfg.Token = c.lookup("DISCORD_TOKEN", "")
 	s.interactionsAddr = c.lookup("INTERACTIONS_ADDR", "")
 	if s.cfg.Token == "" && s.interactionsAddr == "" {
-		return s, fmt.Errorf("%w: %s", errConfig, noTokenHelp)
+		return s, configError([]string{noTokenHelp})
 	}
 	s.cfg.HTTPOnly = s.cfg.Token == ""
 	if s.interactionsAddr != "" {
@@ -124,19 +124,20 @@ func readBotSettings(c *config) (botSettings, error) {
 		problems = append(problems, fmt.Sprintf("WATCH_CORPUS %q: want true or false", w))
 	}
 	if len(problems) > 0 {
-		return s, fmt.Errorf("%w: %s", errConfig, strings.Join(problems, "; "))
+		return s, configError(problems)
 	}
 	return s, nil
 }
 
 func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 	c, _, err := m.setup("serve", true, args, nil)
-	if err != nil {
+	if c == nil {
 		return err
 	}
-	settings, err := readBotSettings(c)
-	if err != nil {
-		return err
+	// Every problem at once: the common settings' and the bot's.
+	settings, serr := readBotSettings(c)
+	if err != nil || serr != nil {
+		return joinConfigErrors(err, serr)
 	}
 	log := c.logger(m)
 	reg := prometheus.NewRegistry()

@@ -39,15 +39,17 @@ func TestServeWithoutToken(t *testing.T) {
 func TestServeBadSettings(t *testing.T) {
 	env := map[string]string{"DISCORD_TOKEN": "x", "ASK_CHANNEL_IDS": "123,general", "RATE_LIMIT": "-1",
 		"SHARD_ID": "2", "SHARD_COUNT": "2", "HTTP_ADDR": "8080", "DISCORD_API_URL": "ftp://proxy",
-		"INTERACTIONS_ADDR": ":8081", "DISCORD_PUBLIC_KEY": "nothex", "REINDEX_MAX_FAILED": "150%", "WATCH_CORPUS": "sometimes"}
+		"INTERACTIONS_ADDR": ":8081", "DISCORD_PUBLIC_KEY": "nothex", "REINDEX_MAX_FAILED": "150%", "WATCH_CORPUS": "sometimes",
+		"LOG_LEVEL": "loud"}
 	_, stderr, code := run(t, "", env, "", "serve")
 	if code != exitUsage {
 		t.Errorf("exit %d, want %d", code, exitUsage)
 	}
+	// Every problem, the common settings' too, one per line.
 	for _, want := range []string{"ASK_CHANNEL_IDS", "RATE_LIMIT", "SHARD_ID", "HTTP_ADDR", "DISCORD_API_URL", "DISCORD_PUBLIC_KEY",
-		"REINDEX_MAX_FAILED", "WATCH_CORPUS"} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("stderr does not name %s:\n%s", want, stderr)
+		"REINDEX_MAX_FAILED", "WATCH_CORPUS", "LOG_LEVEL"} {
+		if !strings.Contains(stderr, "\n  "+want) {
+			t.Errorf("stderr does not name %s on a line of its own:\n%s", want, stderr)
 		}
 	}
 }
