@@ -18,6 +18,7 @@ import (
 	"futurebot/bot/discordtest"
 	"futurebot/corpus"
 	"futurebot/index"
+	"futurebot/lexicon"
 	"futurebot/service"
 )
 
@@ -91,6 +92,9 @@ func sharedEngine(t *testing.T) (*answers.Engine, service.IndexInfo) {
 		m := ix.Meta()
 		engineInfo = service.IndexInfo{Version: m.Version, Built: m.Built, Articles: m.Articles, FAQs: m.FAQs, Passages: m.Passages, Sources: m.Sources}
 		engine = answers.New(ix, ix.Entities(), answers.Options{})
+		// As serve does: the word tables are read before the first
+		// question, which would otherwise wait for them (long under -race).
+		lexicon.Load()
 	})
 	return engine, engineInfo
 }
