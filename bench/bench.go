@@ -179,7 +179,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	return r, nil
 }
 
-// WriteTable writes the result as the Markdown table the README shows.
+// WriteTable writes the result as the Markdown table docs/benchmarks.md shows.
 func (r Result) WriteTable(w io.Writer) {
 	fmt.Fprintf(w, "futurebot bench: %d passages, %d questions, GOMAXPROCS %d\n\n", r.Passages, r.Questions, r.GOMAXPROCS)
 	fmt.Fprintf(w, "| measure | futurebot | plain Bleve | futurebot / Bleve |\n|---|---|---|---|\n")

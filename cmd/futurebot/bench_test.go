@@ -7,7 +7,7 @@ import (
 )
 
 // TestBenchSmall runs the bench command on a small corpus and checks its
-// JSON has every figure the README reports.
+// JSON has every figure docs/benchmarks.md reports.
 func TestBenchSmall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the bench")

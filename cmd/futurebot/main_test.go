@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -366,5 +367,58 @@ func TestAskOutputIsSafeAndBatchGoesOn(t *testing.T) {
 	}
 	if code != exitFail || len(got) != 3 || got[0]["answered"] != true || got[1]["error"] == nil || got[2]["answered"] != true {
 		t.Errorf("batch with an over-long line: exit %d, %d objects: %v\n%s", code, len(got), got, stderr)
+	}
+}
+
+// TestSettingsDocumented: the settings the code reads, the settings table
+// in docs/commands.md and .env.example name the same settings.
+func TestSettingsDocumented(t *testing.T) {
+	names := func(re *regexp.Regexp, texts ...string) map[string]bool {
+		out := map[string]bool{}
+		for _, text := range texts {
+			for _, m := range re.FindAllStringSubmatch(text, -1) {
+				for _, n := range m[1:] {
+					if n != "" {
+						out[n] = true
+					}
+				}
+			}
+		}
+		return out
+	}
+	read := func(name string) string {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	var code []string
+	files, _ := filepath.Glob("*.go")
+	for _, f := range files {
+		if !strings.HasSuffix(f, "_test.go") {
+			code = append(code, read(f))
+		}
+	}
+	inCode := names(regexp.MustCompile(`"([A-Z][A-Z0-9]*_[A-Z0-9_]+)"`), code...)
+	delete(inCode, "NO_COLOR") // a convention of terminals, not a futurebot setting
+	table := read("../../docs/commands.md")
+	table = table[strings.Index(table, "| setting |"):]
+	inTable := names(regexp.MustCompile("(?m)^\\| `([A-Z_]+)`(?:, `([A-Z_]+)`)?"), table)
+	inExample := names(regexp.MustCompile(`(?m)^([A-Z][A-Z0-9_]+)=`), read("../../.env.example"))
+	for _, set := range []struct {
+		name string
+		m    map[string]bool
+	}{{"docs/commands.md", inTable}, {".env.example", inExample}} {
+		for n := range inCode {
+			if !set.m[n] {
+				t.Errorf("%s does not name %s, which the code reads", set.name, n)
+			}
+		}
+		for n := range set.m {
+			if !inCode[n] {
+				t.Errorf("%s names %s, which the code does not read", set.name, n)
+			}
+		}
 	}
 }

@@ -41,7 +41,7 @@ type botSettings struct {
 
 const noTokenHelp = `DISCORD_TOKEN is not set. The bot needs a Discord bot token: create an application at
 https://discord.com/developers/applications, add a bot, copy its token into DISCORD_TOKEN
-(environment or .env). README.md, section "Running the Discord bot", walks through it.
+(environment or .env). docs/discord.md walks through it.
 Without a token, "futurebot ask" answers questions from the command line.`
 
 // readBotSettings reads and checks every bot setting, naming each problem.

@@ -27,7 +27,7 @@ import (
 func TestServeWithoutToken(t *testing.T) {
 	_, stderr, code := run(t, "", nil, "", "serve")
 	if code != exitUsage || !strings.Contains(stderr, "DISCORD_TOKEN") || !strings.Contains(stderr, "futurebot ask") ||
-		!strings.Contains(stderr, "README") {
+		!strings.Contains(stderr, "docs/discord.md") {
 		t.Errorf("no token: exit %d, stderr:\n%s", code, stderr)
 	}
 	_, stderr, code = run(t, "", nil, "")
