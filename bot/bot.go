@@ -183,7 +183,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	} else if err := b.session.Open(); err != nil {
 		// discordgo's error carries Discord's reply, which may echo what
 		// was sent: it passes the same redaction as the logs.
-		return errors.New("connect to Discord: " + b.redact(err.Error()))
+		msg := b.redact(err.Error())
+		if strings.Contains(msg, "401") {
+			return errors.New("Discord refused the token (HTTP 401): copy it again from the developer portal " +
+				"(your application > Bot > Reset Token) into DISCORD_TOKEN, without quotes")
+		}
+		return errors.New("connect to Discord: " + msg)
 	}
 	<-ctx.Done()
 	// From here no work begins (begin checks closing under workMu), so
@@ -364,9 +369,16 @@ func (b *Bot) redact(s string) string {
 // refused privileged intent.
 func (b *Bot) discordLog(level int, msg string) {
 	msg = b.redact(msg)
-	if strings.Contains(msg, "4014") {
+	switch {
+	case strings.Contains(msg, "4014"):
 		b.log.Error("Discord refused the Message Content intent that ASK_CHANNEL_IDS needs: enable \"Message Content Intent\" " +
 			"under Bot > Privileged Gateway Intents in the Discord developer portal, or unset ASK_CHANNEL_IDS")
+	case strings.Contains(msg, "4004"):
+		b.log.Error("Discord closed the gateway: authentication failed (4004). The token is wrong or was reset: copy it again " +
+			"from the developer portal (your application > Bot > Reset Token) into DISCORD_TOKEN")
+	case strings.Contains(msg, "4013"):
+		b.log.Error("Discord closed the gateway: invalid intents (4013). This futurebot asks for intents Discord does not know; " +
+			"update futurebot")
 	}
 	lvl := slog.LevelInfo
 	switch level {

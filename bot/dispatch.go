@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"futurebot/corpus"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -242,6 +243,11 @@ func (b *Bot) answerMessage(s *discordgo.Session, m *discordgo.Message, question
 	}
 	// Not retried: a message Discord half-accepted could appear twice.
 	if _, err := s.ChannelMessageSendComplex(m.ChannelID, msg.messageSend(ref)); err != nil {
+		var rest *discordgo.RESTError
+		if errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusForbidden && b.seen.add("forbidden:"+m.ChannelID) {
+			b.log.Error("the bot may not reply in a channel where it was asked: give its role View Channel, Send Messages, "+
+				"Embed Links and Read Message History there (channel settings > Permissions); logged once per channel", "channel", m.ChannelID)
+		}
 		b.log.Warn("reply to message failed", "message", m.ID, "err", err)
 	}
 }

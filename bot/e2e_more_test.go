@@ -572,10 +572,27 @@ func TestTokenNeverEchoed(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = b.Run(context.Background())
-	if err == nil || strings.Contains(err.Error(), token) {
-		t.Errorf("run with a refused token: %v", err)
+	if err == nil || strings.Contains(err.Error(), token) || !strings.Contains(err.Error(), "Reset Token") {
+		t.Errorf("run with a refused token: %v, want the fix and no token", err)
 	}
 	if got, _ := auth.Load().(string); got != "Bot "+token {
 		t.Errorf("Authorization %q, want %q", got, "Bot "+token)
+	}
+}
+
+// TestMissingPermissionsExplained: a reply Discord forbids in a channel is
+// explained once, with the permissions to give, however often it happens.
+func TestMissingPermissionsExplained(t *testing.T) {
+	h := start(t, nil, nil)
+	botUser := map[string]any{"id": h.fake.BotID, "username": "futurebot", "bot": true}
+	for i, id := range []string{"892000000000000001", "892000000000000002"} {
+		h.fake.FailNext("POST", "/channels/300000000000000004/messages", 403)
+		h.fake.Dispatch(t, "MESSAGE_CREATE", discordtest.MessageCreate(id, "300000000000000004", "400000000000000001",
+			"<@"+h.fake.BotID+"> what is BCI?", botUser))
+		h.fake.Wait(wait, func() bool { return countPrefix(h, "POST", "/channels/300000000000000004/messages") >= i+1 })
+		settle(t, h)
+	}
+	if n := strings.Count(h.logs.String(), "Send Messages"); n != 1 {
+		t.Errorf("the missing permissions were explained %d times, want once:\n%s", n, h.logs.String())
 	}
 }

@@ -180,12 +180,12 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 			}
 		}
 	}()
-	var srv *http.Server
 	if settings.httpAddr != "" {
-		srv, err = serveHTTP(settings.httpAddr, b, api.Handler(lib, settings.cfg.RateLimit, log), reg, log)
+		srv, err := serveHTTP(settings.httpAddr, b, api.Handler(lib, settings.cfg.RateLimit, log), reg, log)
 		if err != nil {
 			return err
 		}
+		defer srv.stop(log)
 	}
 	if settings.interactionsAddr != "" {
 		mux := http.NewServeMux()
@@ -194,20 +194,13 @@ func (*serveCommand) Run(ctx context.Context, m *Main, args []string) error {
 		if err != nil {
 			return err
 		}
-		defer isrv.Close()
+		defer isrv.stop(log)
 	}
 	lexicon.Load() // the word tables answers use, read now rather than on the first question
 	log.Info("starting the Discord bot", "guild", settings.cfg.GuildID, "ask_channels", len(settings.cfg.AskChannels),
 		"http", settings.httpAddr, "api", apiName(settings.apiURL))
 	err = b.Run(ctx)
 	stopBG()
-	if srv != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		if err := srv.Shutdown(sctx); err != nil {
-			log.Warn("HTTP server did not stop cleanly", "err", err)
-		}
-		cancel()
-	}
 	if err != nil {
 		return err
 	}
@@ -223,7 +216,7 @@ func apiName(u string) string {
 }
 
 // serveHTTP serves /healthz, /metrics and the API on addr.
-func serveHTTP(addr string, b *bot.Bot, apiHandler http.Handler, reg *prometheus.Registry, log *slog.Logger) (*http.Server, error) {
+func serveHTTP(addr string, b *bot.Bot, apiHandler http.Handler, reg *prometheus.Registry, log *slog.Logger) (*server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", b.ServeHealth)
 	mux.Handle("/api/", apiHandler)
@@ -231,17 +224,37 @@ func serveHTTP(addr string, b *bot.Bot, apiHandler http.Handler, reg *prometheus
 	return listenAndServe(addr, mux, "HTTP_ADDR", log)
 }
 
-// listenAndServe serves h on addr until the returned server is shut down.
-func listenAndServe(addr string, h http.Handler, setting string, log *slog.Logger) (*http.Server, error) {
+// server is an HTTP server and the goroutine that serves it.
+type server struct {
+	srv  *http.Server
+	done chan struct{}
+}
+
+// listenAndServe serves h on addr until stopped, and logs the address it
+// got (":0" picks a free port).
+func listenAndServe(addr string, h http.Handler, setting string, log *slog.Logger) (*server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", setting, addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second}
+	log.Info("listening", "setting", setting, "addr", ln.Addr().String())
+	s := &server{srv: &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second}, done: make(chan struct{})}
 	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		defer close(s.done)
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("HTTP server stopped", "setting", setting, "err", err)
 		}
 	}()
-	return srv, nil
+	return s, nil
+}
+
+// stop lets requests in flight finish (up to 5 s) and waits for the server.
+func (s *server) stop(log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.srv.Shutdown(ctx); err != nil {
+		log.Warn("HTTP server did not stop cleanly", "err", err)
+		s.srv.Close()
+	}
+	<-s.done
 }

@@ -269,6 +269,9 @@ func TestServeHTTPInteractionsOnly(t *testing.T) {
 	if !stderr.waitFor("starting the Discord bot", 1, 20*time.Second) {
 		t.Fatalf("the bot did not start:\n%s", stderr.String())
 	}
+	if !strings.Contains(stderr.String(), "msg=listening setting=INTERACTIONS_ADDR addr=127.0.0.1:") {
+		t.Errorf("the endpoint's address is not logged:\n%s", stderr.String())
+	}
 	code, body := post(`{"id":"1","type":1,"application_id":"1","token":"t"}`)
 	if code != 200 || !strings.Contains(body, `"type":1`) {
 		t.Fatalf("PING: %d %s\n%s", code, body, stderr.String())
