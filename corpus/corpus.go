@@ -54,6 +54,8 @@ type Document struct {
 	Source    string
 	Published string // ISO date (2006-01-02) when known
 	DateHint  string // a date line found in scraped text that lacks a year, such as "Sunday, July 13"
+	// Warnings are what in the file was not used, "line N: why", for check.
+	Warnings  []string
 	Sectors   []string
 	Companies []string
 	Policies  []string
@@ -124,6 +126,9 @@ type Corpus struct {
 	Files int
 	// Fingerprint identifies the files as they were read (see Fingerprint).
 	Fingerprint string
+	// Warnings are what the files hold that is not used (unknown front
+	// matter keys), as problems that do not stop a file from loading.
+	Warnings []Problem
 }
 
 // Problem is one thing wrong with one corpus file.

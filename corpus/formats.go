@@ -27,6 +27,8 @@ type frontMatter struct {
 	Companies []string `yaml:"companies"`
 	Policies  []string `yaml:"policies"`
 	Tags      []string `yaml:"tags"`
+	// lines are the file lines of the keys, for messages.
+	lines map[string]int
 }
 
 func (fm *frontMatter) apply(d *Document) error {
@@ -52,7 +54,7 @@ func (fm *frontMatter) apply(d *Document) error {
 func checkURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("url %q is not an http(s) link", s)
+		return fmt.Errorf("url: %q is not an http(s) link", s)
 	}
 	return nil
 }
@@ -72,7 +74,7 @@ func ParseDate(s string) (string, error) {
 			return t.Format("2006-01-02"), nil
 		}
 	}
-	return "", fmt.Errorf("published: cannot read date %q (write it as 2006-01-02)", s)
+	return "", fmt.Errorf("published: cannot read the date %q; write it as 2025-07-13, 13 July 2025 or July 13, 2025", s)
 }
 
 // splitFrontMatter separates a leading "---" YAML block from the rest. It
@@ -119,19 +121,43 @@ func yamlError(err error, offset int) error {
 	return errors.New(msg)
 }
 
-func parseFrontMatter(data []byte) (*frontMatter, []byte, error) {
+// parseFrontMatter reads a file's front matter; it returns warnings for the
+// keys it does not know, each with its line.
+func parseFrontMatter(data []byte) (*frontMatter, []byte, []string, error) {
 	raw, body, _, err := splitFrontMatter(data)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	fm := &frontMatter{}
-	if raw != nil {
-		if err := yaml.Unmarshal(raw, fm); err != nil {
-			return nil, nil, yamlError(err, 1)
+	if raw == nil {
+		return fm, body, nil, nil
+	}
+	var node yaml.Node
+	if err := yaml.Unmarshal(raw, &node); err != nil {
+		return nil, nil, nil, yamlError(err, 1)
+	}
+	if err := node.Decode(fm); err != nil {
+		return nil, nil, nil, yamlError(err, 1)
+	}
+	fm.lines = map[string]int{}
+	var warnings []string
+	if len(node.Content) == 1 && node.Content[0].Kind == yaml.MappingNode {
+		m := node.Content[0]
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			key := m.Content[i]
+			fm.lines[key.Value] = key.Line + 1 // the opening --- is line 1
+			if !frontMatterKeys[key.Value] {
+				warnings = append(warnings, fmt.Sprintf("line %d: front matter key %q is not used (known: title, url, source, published, sectors, companies, policies, tags)",
+					key.Line+1, key.Value))
+			}
 		}
 	}
-	return fm, body, nil
+	return fm, body, warnings, nil
 }
+
+// frontMatterKeys are the front matter keys futurebot reads.
+var frontMatterKeys = map[string]bool{"title": true, "url": true, "source": true, "published": true, "sectors": true,
+	"companies": true, "policies": true, "tags": true}
 
 // binary reports whether data looks like anything but text in some
 // encoding: a NUL byte, or many control characters, in its first 8 KiB.
@@ -166,11 +192,19 @@ func articleHead(name string, data []byte) (Document, []byte, error) {
 	if err := checkText(data); err != nil {
 		return doc, nil, err
 	}
-	fm, body, err := parseFrontMatter(data)
+	fm, body, warnings, err := parseFrontMatter(data)
 	if err != nil {
 		return doc, nil, err
 	}
-	return doc, body, fm.apply(&doc)
+	doc.Warnings = warnings
+	if err := fm.apply(&doc); err != nil {
+		// Point at the line of the key that failed, when it is known.
+		if key, _, ok := strings.Cut(err.Error(), ":"); ok && fm.lines[key] > 0 {
+			return doc, nil, &lineError{fm.lines[key], err}
+		}
+		return doc, nil, err
+	}
+	return doc, body, nil
 }
 
 // finishArticle removes clutter, takes a title from the first heading-like

@@ -151,6 +151,11 @@ func LoadProgress(fsys fs.FS, progress func(read, total int)) (*Corpus, []Proble
 		if err != nil {
 			problems = append(problems, asProblems(name, err)...)
 		}
+		if len(docs) > 0 {
+			for _, w := range docs[0].Warnings {
+				c.Warnings = append(c.Warnings, warningProblem(name, w))
+			}
+		}
 		for i := range docs {
 			docs[i].Title = clip(docs[i].Title, MaxTitleBytes)
 			docs[i].Question = clip(docs[i].Question, MaxTitleBytes)
@@ -287,4 +292,13 @@ func clip(s string, n int) string {
 		cut--
 	}
 	return strings.TrimSpace(s[:cut]) + "…"
+}
+
+// warningProblem turns "line N: why" into a problem of file at line N.
+func warningProblem(file, w string) Problem {
+	var line int
+	if _, err := fmt.Sscanf(w, "line %d:", &line); err == nil {
+		_, w, _ = strings.Cut(w, ": ")
+	}
+	return Problem{File: file, Line: line, Err: errors.New(w)}
 }

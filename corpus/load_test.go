@@ -245,7 +245,7 @@ func TestLoadProblems(t *testing.T) {
 	want := map[string]string{
 		"bad-front.md":  "bad-front.md:2:",
 		"open-front.md": "open-front.md:1: front matter opened with --- is never closed",
-		"bad-date.txt":  `bad-date.txt: published: cannot read date "yesterday-ish"`,
+		"bad-date.txt":  `bad-date.txt:2: published: cannot read the date "yesterday-ish"; write it as 2025-07-13`,
 		"faq.yaml":      "faq.yaml:4: entry 2 needs both a question and an answer",
 		"bad.yaml":      "bad.yaml:",
 		"binary.txt":    "binary.txt: binary data",

@@ -26,6 +26,10 @@ func (*checkCommand) Run(ctx context.Context, m *Main, args []string) error {
 	for _, p := range problems {
 		fmt.Fprintln(m.Stdout, p.Error())
 	}
+	for _, w := range cp.Warnings {
+		fmt.Fprintf(m.Stdout, "warning: %s\n", w.Error())
+	}
+	warnings := len(cp.Warnings)
 	// What was derived from the text, and front-matter names that
 	// entities.yaml, when there is one, does not define.
 	fromYAML := len(cp.Entities)
@@ -38,6 +42,7 @@ func (*checkCommand) Run(ctx context.Context, m *Main, args []string) error {
 		if d.New && d.How == corpus.DerivedFromFrontMatter && fromYAML > 0 {
 			fmt.Fprintf(m.Stdout, "warning: %s names %s %q, which entities.yaml does not define; it becomes an entity of its own\n",
 				d.From, d.Kind, d.Name)
+			warnings++
 		}
 	}
 	if len(cp.Derived) > 0 {
@@ -46,9 +51,9 @@ func (*checkCommand) Run(ctx context.Context, m *Main, args []string) error {
 			fmt.Fprintf(m.Stdout, "  %s\n", d)
 		}
 	}
-	fmt.Fprintf(m.Stdout, "%s: %s read, %s, %s, %s, %s, %s\n", c.corpusName(), plural(cp.Files, "file"),
+	fmt.Fprintf(m.Stdout, "%s: %s read, %s, %s, %s, %s, %s, %s\n", c.corpusName(), plural(cp.Files, "file"),
 		plural(len(cp.Documents)-faqs, "article"), plural(faqs, "FAQ entry"), plural(passages, "passage"),
-		plural(len(cp.Entities), "entity"), plural(len(problems), "problem"))
+		plural(len(cp.Entities), "entity"), plural(warnings, "warning"), plural(len(problems), "problem"))
 	if len(problems) > 0 {
 		return errReported
 	}

@@ -422,3 +422,25 @@ func TestSettingsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckWarnsAndSummarises: check reports a bad date at its line in
+// plain words, warns about an unknown front-matter key and an entity name
+// entities.yaml lacks, and ends with a one-line summary.
+func TestCheckWarnsAndSummarises(t *testing.T) {
+	c := writeCorpus(t, map[string]string{
+		"entities.yaml": "entities:\n  - name: Unitree\n    kind: company\n",
+		"a.md":          "---\ntitle: A\nauthor: Someone\ncompanies: [SkyParcel]\n---\nDrones flew.\n",
+		"b.md":          "---\ntitle: B\n\npublished: last tuesday\n---\nText.\n",
+	})
+	out, _, code := run(t, "", nil, "", "check", "--corpus", c)
+	for _, want := range []string{"b.md:4: published: cannot read the date \"last tuesday\"; write it as 2025-07-13",
+		"warning: a.md:3: front matter key \"author\" is not used", `company "SkyParcel", which entities.yaml does not define`,
+		"2 warnings, 1 problem"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+	if code != exitFail {
+		t.Errorf("exit %d, want %d", code, exitFail)
+	}
+}
