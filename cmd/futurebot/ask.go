@@ -36,7 +36,7 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 
 	out := bufio.NewWriter(m.Stdout)
 	defer out.Flush()
-	style := m.styler()
+	style, width := m.styler(), termWidth(m.Stdout)
 	// answer answers one question; a question that cannot be answered is
 	// reported in its place, and the others are still answered.
 	failed := 0
@@ -54,7 +54,7 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 		if *asJSON {
 			return writeJSON(out, a)
 		}
-		writeText(out, a, style)
+		writeText(out, a, style, width)
 		return nil
 	}
 	if len(rest) > 0 {
@@ -183,12 +183,13 @@ func writeJSON(w io.Writer, a api.Answer) error {
 }
 
 // writeText prints an answer for people: the quoted answer with the matched
-// words styled by style, then the numbered sources; control characters and
-// escape sequences in the sources' text are left out.
-func writeText(out io.Writer, a api.Answer, style *strings.Replacer) {
+// words styled by style, then the numbered sources, one per line, wrapped
+// to width (0: not wrapped); control characters and escape sequences in
+// the sources' text are left out.
+func writeText(out io.Writer, a api.Answer, style *strings.Replacer, width int) {
 	var b strings.Builder
 	w := &b
-	defer func() { io.WriteString(out, style.Replace(printable(b.String()))) }()
+	defer func() { io.WriteString(out, wrap(style.Replace(printable(b.String())), width)) }()
 	fmt.Fprintf(w, "Q: %s\n", a.Question)
 	if !a.Answered {
 		fmt.Fprintln(w, "Not in my sources.")

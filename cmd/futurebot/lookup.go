@@ -47,7 +47,7 @@ func (*lookupCommand) Run(ctx context.Context, m *Main, args []string) error {
 	// sequences from the sources.
 	var b strings.Builder
 	w := &b
-	defer func() { io.WriteString(m.Stdout, m.styler().Replace(printable(b.String()))) }()
+	defer func() { io.WriteString(m.Stdout, wrap(m.styler().Replace(printable(b.String())), termWidth(m.Stdout))) }()
 	e := card.Entity
 	fmt.Fprintf(w, "%s (%s)\n", e.Name, e.Kind)
 	if len(e.Aliases) > 0 {
