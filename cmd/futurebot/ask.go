@@ -16,6 +16,8 @@ import (
 	"futurebot/answers"
 	"futurebot/api"
 	"futurebot/corpus"
+
+	"golang.org/x/term"
 )
 
 // askCommand answers questions from the command line or standard input.
@@ -40,7 +42,7 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 	// answer answers one question; a question that cannot be answered is
 	// reported in its place, and the others are still answered.
 	failed := 0
-	answer := func(q string) error {
+	answerTo := func(out io.Writer, q string) error {
 		a, err := engine.Ask(ctx, q)
 		if err != nil && !errors.Is(err, answers.ErrEmptyQuestion) {
 			failed++
@@ -57,6 +59,7 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 		writeText(out, a, style, width)
 		return nil
 	}
+	answer := func(q string) error { return answerTo(out, q) }
 	if len(rest) > 0 {
 		if err := answer(strings.Join(rest, " ")); err != nil {
 			return err
@@ -66,10 +69,17 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 	// One question per line: every question is answered from the one index.
 	// A line over maxLineBytes is reported and skipped, not the end.
 	in := bufio.NewReaderSize(m.Stdin, 64*1024)
-	// At a terminal a person types: say so, and prompt for each question.
+	// At a terminal a person types: say so, and prompt for each question,
+	// with line editing and history when both ends are the terminal.
 	interactive := isTerminal(m.Stdin)
 	if interactive {
 		fmt.Fprintln(m.Stderr, "Ask a question about China's future industries; Ctrl-D ends.")
+		if edited, err := lineEditor(m, answerTo); edited {
+			if err != nil {
+				return err
+			}
+			return failedErr(failed)
+		}
 	}
 	for {
 		if interactive {
@@ -103,6 +113,40 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	return failedErr(failed)
+}
+
+// lineEditor reads questions with line editing and history (arrow keys,
+// Ctrl-A/E/K/U…) and answers each on the terminal; it reports false when
+// the terminal cannot be put in raw mode, and the caller reads plain lines.
+func lineEditor(m *Main, answerTo func(io.Writer, string) error) (bool, error) {
+	in, ok1 := m.Stdin.(*os.File)
+	out, ok2 := m.Stdout.(*os.File)
+	if !ok1 || !ok2 || !isTerminal(out) {
+		return false, nil
+	}
+	state, err := term.MakeRaw(int(in.Fd()))
+	if err != nil {
+		return false, nil
+	}
+	defer term.Restore(int(in.Fd()), state)
+	t := term.NewTerminal(struct {
+		io.Reader
+		io.Writer
+	}{in, out}, "> ")
+	for {
+		line, err := t.ReadLine()
+		if errors.Is(err, io.EOF) {
+			return true, nil
+		}
+		if err != nil && !errors.Is(err, term.ErrPasteIndicator) {
+			return true, fmt.Errorf("read questions: %w", err)
+		}
+		if q := strings.TrimSpace(line); q != "" {
+			if err := answerTo(t, q); err != nil { // the terminal turns "\n" into "\r\n"
+				return true, err
+			}
+		}
+	}
 }
 
 // maxLineBytes bounds one question read from standard input.
