@@ -40,7 +40,12 @@ func (e *slowEngine) Ask(ctx context.Context, q string) (answers.Answer, error) 
 	if e.panic {
 		panic("boom in Ask")
 	}
-	time.Sleep(e.delay) // a slow answer, not a wait for another goroutine
+	// A slow answer, which a cancelled question stops.
+	select {
+	case <-time.After(e.delay):
+	case <-ctx.Done():
+		return answers.Answer{}, ctx.Err()
+	}
 	return e.Engine.Ask(ctx, q)
 }
 

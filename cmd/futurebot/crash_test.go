@@ -15,8 +15,6 @@ import (
 	"futurebot/api"
 	"futurebot/bot/discordtest"
 	"futurebot/internal/testcorpus"
-
-	"github.com/fsnotify/fsnotify"
 )
 
 // TestKilledReindexKeepsLastGoodIndex kills a reindex with SIGKILL while it
@@ -45,37 +43,24 @@ func TestKilledReindexKeepsLastGoodIndex(t *testing.T) {
 	}
 	good, _ := os.ReadFile(filepath.Join(data, "CURRENT"))
 
-	// Watch the data directory for the new version's directory.
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	if err := w.Add(data); err != nil {
-		t.Fatal(err)
-	}
+	// Kill it while the new version's directory is being filled: after the
+	// build has made a few changes on disk.
+	disk := watchDisk(t, data)
 	cmd := exec.Command(bin, "reindex", "--corpus", big, "--data", data)
 	cmd.Dir = work
+	logs := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Kill it while the new version's directory is being filled: a moment
-	// after it appears.
-	timeout := time.After(30 * time.Second)
-	for created := false; !created; {
-		select {
-		case ev := <-w.Events:
-			created = ev.Has(fsnotify.Create) && strings.HasPrefix(filepath.Base(ev.Name), "v-")
-		case err := <-w.Errors:
-			t.Fatal(err)
-		case <-timeout:
-			cmd.Process.Kill()
-			t.Fatal("the second build never started")
-		}
-	}
-	time.Sleep(150 * time.Millisecond) // the moment of the kill, not a wait for anything
-	cmd.Process.Kill()                 // SIGKILL
-	cmd.Wait()
+	exited := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(exited)
+	}()
+	disk.after(t, 8, exited, logs)
+	cmd.Process.Kill() // SIGKILL
+	<-exited
 	if now, _ := os.ReadFile(filepath.Join(data, "CURRENT")); string(now) != string(good) {
 		t.Fatalf("CURRENT changed to %q by a killed build (was %q)", now, good)
 	}

@@ -15,6 +15,8 @@ import (
 	"futurebot/bot/discordtest"
 	"futurebot/index"
 	"futurebot/internal/testcorpus"
+
+	"github.com/fsnotify/fsnotify"
 )
 
 // TestKillLoop kills futurebot 50 times at random moments of a rebuild —
@@ -45,6 +47,7 @@ func TestKillLoop(t *testing.T) {
 	if cmd, out := start([]string{"reindex"}); cmd.Wait() != nil {
 		t.Fatalf("first reindex:\n%s", out.String())
 	}
+	disk := watchDisk(t, data)
 	used := map[string]bool{"m0": true} // the markers the corpus has had
 	rng := rand.New(rand.NewPCG(7, 11))
 	finished := 0 // rounds whose rebuild went live before the signal
@@ -58,6 +61,7 @@ func TestKillLoop(t *testing.T) {
 			os.MkdirAll(filepath.Join(corpusDir, "ingested"), 0o755)
 			os.WriteFile(filepath.Join(corpusDir, "ingested", "note.md"), []byte("# Note\n\nRound "+marker+" added a note.\n"), 0o644)
 		}
+		disk.drain()
 		var cmd *exec.Cmd
 		var out *lockedBuffer
 		if i%3 == 0 {
@@ -65,14 +69,20 @@ func TestKillLoop(t *testing.T) {
 		} else {
 			cmd, out = start([]string{"serve"}, "DISCORD_TOKEN=kill-test", "DISCORD_API_URL="+fake.URL())
 		}
-		// A random moment of the rebuild, which takes one to two seconds.
-		time.Sleep(time.Duration(rng.IntN(1500)) * time.Millisecond)
+		exited := make(chan struct{})
+		go func() {
+			cmd.Wait() // killed or finished: either way the disk must hold a good index
+			close(exited)
+		}()
+		// A random moment of the rebuild: after a random number of the
+		// changes it makes on disk.
+		disk.after(t, 1+rng.IntN(120), exited, out)
 		sig := syscall.SIGKILL
 		if i%2 == 1 {
 			sig = syscall.SIGTERM
 		}
 		cmd.Process.Signal(sig)
-		cmd.Wait() // killed or finished: either way the disk must hold a good index
+		<-exited
 		logs := out.String()
 		if strings.Contains(logs, "panic") || strings.Contains(logs, "fatal error") {
 			t.Fatalf("round %d (%v): futurebot panicked:\n%s", i, sig, logs)
@@ -105,5 +115,61 @@ func TestKillLoop(t *testing.T) {
 	}
 	if tmp, _ := filepath.Glob(filepath.Join(data, "*.tmp")); len(tmp) > 0 {
 		t.Errorf("temporary files left: %v", tmp)
+	}
+}
+
+// diskWatch sees the changes made under a data directory, in the index
+// directories created there too.
+type diskWatch struct{ w *fsnotify.Watcher }
+
+func watchDisk(t *testing.T, dir string) *diskWatch {
+	t.Helper()
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	if err := w.Add(dir); err != nil {
+		t.Fatal(err)
+	}
+	return &diskWatch{w}
+}
+
+// drain forgets the changes seen so far.
+func (d *diskWatch) drain() {
+	for {
+		select {
+		case <-d.w.Events:
+		case <-d.w.Errors:
+		default:
+			return
+		}
+	}
+}
+
+// after returns once n changes were made, the process exited, or its log
+// says the new index went live, whichever comes first.
+func (d *diskWatch) after(t *testing.T, n int, exited <-chan struct{}, out *lockedBuffer) {
+	t.Helper()
+	timeout := time.After(time.Minute)
+	for seen := 0; seen < n; {
+		select {
+		case ev := <-d.w.Events:
+			seen++
+			if ev.Has(fsnotify.Create) {
+				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+					d.w.Add(ev.Name) // a new version's directory, and the stores in it
+				}
+			}
+		case <-d.w.Errors:
+		case <-exited:
+			return
+		case <-out.changedCh():
+			if strings.Contains(out.String(), "index built") {
+				return
+			}
+		case <-timeout:
+			t.Fatal("the rebuild made no progress for a minute")
+		}
 	}
 }

@@ -70,6 +70,16 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	return l.b.Write(p)
 }
 
+// changedCh is closed at the next write.
+func (l *lockedBuffer) changedCh() <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.changed == nil {
+		l.changed = make(chan struct{})
+	}
+	return l.changed
+}
+
 // waitFor waits until what has been written n times, woken by each write;
 // it reports false after timeout.
 func (l *lockedBuffer) waitFor(what string, n int, timeout time.Duration) bool {
