@@ -185,7 +185,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		// was sent: it passes the same redaction as the logs.
 		msg := b.redact(err.Error())
 		if strings.Contains(msg, "401") {
-			return errors.New("Discord refused the token (HTTP 401): copy it again from the developer portal " +
+			return errors.New("the token was refused by Discord (HTTP 401): copy it again from the developer portal " +
 				"(your application > Bot > Reset Token) into DISCORD_TOKEN, without quotes")
 		}
 		return errors.New("connect to Discord: " + msg)
