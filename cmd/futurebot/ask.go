@@ -8,16 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"futurebot/answers"
 	"futurebot/api"
-	"futurebot/corpus"
-
-	"golang.org/x/term"
+	"futurebot/console"
 )
 
 // askCommand answers questions from the command line or standard input.
@@ -38,7 +33,7 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 
 	out := bufio.NewWriter(m.Stdout)
 	defer out.Flush()
-	style, width := m.styler(), termWidth(m.Stdout)
+	style := m.style()
 	// answer answers one question; a question that cannot be answered is
 	// reported in its place, and the others are still answered.
 	failed := 0
@@ -46,18 +41,16 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 		a, err := engine.Ask(ctx, q)
 		if err != nil && !errors.Is(err, answers.ErrEmptyQuestion) {
 			failed++
-			log.Error("question failed", "question", printable(clipLine(q)), "err", err)
+			log.Error("question failed", "question", console.Printable(clipLine(q)), "err", err)
 			if *asJSON {
 				return writeJSONError(out, q, err)
 			}
-			fmt.Fprintf(out, "Q: %s\nError: %s\n\n", printable(q), printable(err.Error()))
-			return nil
+			return style.Text(out, fmt.Sprintf("Q: %s\nError: %s\n\n", q, err))
 		}
 		if *asJSON {
 			return writeJSON(out, a)
 		}
-		writeText(out, a, style, width)
-		return nil
+		return style.Answer(out, a)
 	}
 	answer := func(q string) error { return answerTo(out, q) }
 	if len(rest) > 0 {
@@ -71,10 +64,10 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 	in := bufio.NewReaderSize(m.Stdin, 64*1024)
 	// At a terminal a person types: say so, and prompt for each question,
 	// with line editing and history when both ends are the terminal.
-	interactive := isTerminal(m.Stdin)
+	interactive := console.IsTerminal(m.Stdin)
 	if interactive {
 		fmt.Fprintln(m.Stderr, "Ask a question about China's future industries; Ctrl-D ends.")
-		if edited, err := lineEditor(m, answerTo); edited {
+		if edited, err := console.Prompt(m.Stdin, m.Stdout, "> ", answerTo); edited {
 			if err != nil {
 				return err
 			}
@@ -98,7 +91,9 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 					return werr
 				}
 			} else {
-				fmt.Fprintf(out, "Q: %s\nError: %s\n\n", printable(clipLine(line)), e)
+				if werr := style.Text(out, fmt.Sprintf("Q: %s\nError: %s\n\n", clipLine(line), e)); werr != nil {
+					return werr
+				}
 			}
 		} else if q := strings.TrimSpace(line); q != "" {
 			if werr := answer(q); werr != nil {
@@ -113,40 +108,6 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	return failedErr(failed)
-}
-
-// lineEditor reads questions with line editing and history (arrow keys,
-// Ctrl-A/E/K/U…) and answers each on the terminal; it reports false when
-// the terminal cannot be put in raw mode, and the caller reads plain lines.
-func lineEditor(m *Main, answerTo func(io.Writer, string) error) (bool, error) {
-	in, ok1 := m.Stdin.(*os.File)
-	out, ok2 := m.Stdout.(*os.File)
-	if !ok1 || !ok2 || !isTerminal(out) {
-		return false, nil
-	}
-	state, err := term.MakeRaw(int(in.Fd()))
-	if err != nil {
-		return false, nil
-	}
-	defer term.Restore(int(in.Fd()), state)
-	t := term.NewTerminal(struct {
-		io.Reader
-		io.Writer
-	}{in, out}, "> ")
-	for {
-		line, err := t.ReadLine()
-		if errors.Is(err, io.EOF) {
-			return true, nil
-		}
-		if err != nil && !errors.Is(err, term.ErrPasteIndicator) {
-			return true, fmt.Errorf("read questions: %w", err)
-		}
-		if q := strings.TrimSpace(line); q != "" {
-			if err := answerTo(t, q); err != nil { // the terminal turns "\n" into "\r\n"
-				return true, err
-			}
-		}
-	}
 }
 
 // maxLineBytes bounds one question read from standard input.
@@ -202,21 +163,6 @@ func writeJSONError(w io.Writer, q string, err error) error {
 	return werr
 }
 
-// printable removes control characters and so terminal escape sequences
-// (ESC [2J clears the screen) from text headed for a terminal; line breaks
-// and tabs stay.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return r
-		}
-		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Bidi_Control, r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
 func writeJSON(w io.Writer, a api.Answer) error {
 	data, err := json.Marshal(a)
 	if err != nil {
@@ -226,92 +172,8 @@ func writeJSON(w io.Writer, a api.Answer) error {
 	return err
 }
 
-// writeText prints an answer for people: the quoted answer with the matched
-// words styled by style, then the numbered sources, one per line, wrapped
-// to width (0: not wrapped); control characters and escape sequences in
-// the sources' text are left out.
-func writeText(out io.Writer, a api.Answer, style *strings.Replacer, width int) {
-	var b strings.Builder
-	w := &b
-	defer func() { io.WriteString(out, wrap(style.Replace(printable(b.String())), width)) }()
-	fmt.Fprintf(w, "Q: %s\n", a.Question)
-	if !a.Answered {
-		fmt.Fprintln(w, "Not in my sources.")
-		if len(a.Suggestions) > 0 {
-			fmt.Fprintln(w, "The nearest sources I have:")
-			for _, s := range a.Suggestions {
-				fmt.Fprintf(w, "  - %s  %s\n", s.Title, s.URL)
-				if s.Snippet != "" {
-					fmt.Fprintf(w, "    “%s”\n", strings.Join(strings.Fields(s.Snippet), " "))
-				}
-			}
-		}
-		fmt.Fprintln(w)
-		return
-	}
-	fmt.Fprintf(w, "A: %s [1]\n", mark(a.Answer, a.Highlights))
-	fmt.Fprintf(w, "   (confidence: %s)\n", a.Confidence)
-	fmt.Fprintln(w, "Sources:")
-	for _, c := range a.Citations {
-		fmt.Fprintf(w, "  [%d] %s", c.N, c.Title)
-		if c.Source != "" {
-			fmt.Fprintf(w, " | %s", c.Source)
-		}
-		if c.Published != "" {
-			fmt.Fprintf(w, " | %s", c.Published)
-		}
-		fmt.Fprintln(w)
-		if c.URL != "" {
-			fmt.Fprintf(w, "      %s\n", c.URL)
-		}
-		if c.N > 1 {
-			fmt.Fprintf(w, "      “%s”\n", strings.Join(strings.Fields(c.Snippet), " "))
-		}
-	}
-	fmt.Fprintln(w)
-}
-
-// mark wraps each highlighted span of text in stars.
-func mark(text string, spans []corpus.Span) string {
-	var b strings.Builder
-	pos := 0
-	for _, s := range spans {
-		if s.Start < pos || s.End > len(text) {
-			continue
-		}
-		b.WriteString(text[pos:s.Start])
-		b.WriteString(markOn + text[s.Start:s.End] + markOff)
-		pos = s.End
-	}
-	b.WriteString(text[pos:])
-	return b.String()
-}
-
-// markOn and markOff stand for the start and end of a matched word until
-// the text is styled for where it goes: private-use characters, which no
-// source uses and printable keeps.
-const (
-	markOn  = "\ue000"
-	markOff = "\ue001"
-)
-
-// isTerminal reports whether f is a terminal.
-func isTerminal(f any) bool {
-	file, ok := f.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := file.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// styler puts the matched words in bold on a terminal (unless NO_COLOR is
-// set) and leaves them plain elsewhere.
-func (m *Main) styler() *strings.Replacer {
-	if isTerminal(m.Stdout) {
-		if v, set := m.Getenv("NO_COLOR"); !set || v == "" {
-			return strings.NewReplacer(markOn, "\x1b[1m", markOff, "\x1b[0m")
-		}
-	}
-	return strings.NewReplacer(markOn, "", markOff, "")
+// style is how answers are shown on standard output (see console.StyleFor).
+func (m *Main) style() console.Style {
+	v, set := m.Getenv("NO_COLOR")
+	return console.StyleFor(m.Stdout, set && v != "")
 }

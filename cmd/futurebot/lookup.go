@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"futurebot/answers"
@@ -43,31 +42,5 @@ func (*lookupCommand) Run(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The card is written whole, without control characters or escape
-	// sequences from the sources.
-	var b strings.Builder
-	w := &b
-	defer func() { io.WriteString(m.Stdout, wrap(m.styler().Replace(printable(b.String())), termWidth(m.Stdout))) }()
-	e := card.Entity
-	fmt.Fprintf(w, "%s (%s)\n", e.Name, e.Kind)
-	if len(e.Aliases) > 0 {
-		fmt.Fprintf(w, "Also: %s\n", strings.Join(e.Aliases, ", "))
-	}
-	if e.Description != "" {
-		fmt.Fprintf(w, "%s\n", e.Description)
-	}
-	if len(card.Related) > 0 {
-		var names []string
-		for _, r := range card.Related {
-			names = append(names, fmt.Sprintf("%s (%s)", r.Name, r.Kind))
-		}
-		fmt.Fprintf(w, "Related: %s\n", strings.Join(names, ", "))
-	}
-	if len(card.Facts) > 0 {
-		fmt.Fprintln(w, "\nFrom the sources:")
-	}
-	for _, f := range card.Facts {
-		fmt.Fprintf(w, "  [%d] %s\n      %s | %s | %s\n      %s\n", f.N, mark(f.Snippet, f.Highlights), f.Title, f.Source, f.Published, f.URL)
-	}
-	return nil
+	return m.style().Card(m.Stdout, card)
 }
