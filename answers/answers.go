@@ -321,6 +321,20 @@ func (c *candidate) holdsAnswer(q *Question, asked *askedWords) bool {
 	if q.FocusWhich && q.Type == TypeOther {
 		types = []Type{TypeOrganisation}
 	}
+	// "Which province …?" is answered by "Zhejiang province", not by a
+	// city: the name must stand by the word.
+	if q.PlaceNoun != "" {
+		named := false
+		for k, p := range c.parts {
+			if relevant(k, true) {
+				_, n, _ := nameNearFocus(c.hit.Text[p.Start:p.End], q.PlaceNoun, asked)
+				named = named || n
+			}
+		}
+		if !named {
+			return false
+		}
+	}
 	for _, t := range types {
 		names := t == TypePerson || t == TypeOrganisation || t == TypePlace
 		found := false

@@ -75,6 +75,7 @@ func TestClassify(t *testing.T) {
 		{"which city is the new silicon valley", []answers.Type{answers.TypePlace}, ""},
 		{"the wukong game studio, what's it called?", []answers.Type{answers.TypeOrganisation}, ""},
 		{"which chinese companies lead in quantum computing?", []answers.Type{answers.TypeOrganisation}, answers.UnitMany},
+		{"which wall street firm counted the robot makers?", []answers.Type{answers.TypeOrganisation}, ""},
 		{"which sectors did the plan name", []answers.Type{answers.TypeList}, ""},
 		{"who coined the term, and in what year?", []answers.Type{answers.TypePerson, answers.TypeDate}, ""},
 		{"why are lawmakers worried about the firm?", []answers.Type{answers.TypeReason}, ""},

@@ -35,8 +35,12 @@ type Question struct {
 	// Agency is true when a "who" question asks who did something that
 	// organisations do ("who runs the scheme", "who released the
 	// guidelines"): a ministry or a company answers it as well as a person.
-	Agency   bool
-	Mentions []corpus.Mention
+	Agency bool
+	// PlaceNoun is the kind of place a question asks for when places of
+	// that kind are named with the word ("Zhejiang province"): province,
+	// county, district, prefecture.
+	PlaceNoun string
+	Mentions  []corpus.Mention
 	// EntitySpans are where the canonical entity names sit in Search.
 	EntitySpans []EntitySpan
 	// Alternatives are other words for words of Search: synonyms and
@@ -97,6 +101,9 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 	q.Type = q.Types[0]
 	q.Focus, q.FocusWhich = focusOf(text)
 	q.Agency = q.Type == TypePerson && agencyRe.MatchString(text)
+	if m := namedPlaceRe.FindStringSubmatch(text); m != nil && q.Type == TypePlace {
+		q.PlaceNoun = strings.ToLower(m[1])
+	}
 	q.Opinion = opinionRe.MatchString(text)
 	if m != nil {
 		q.Mentions = m.Find(text)

@@ -62,7 +62,7 @@ var typeCues = []typeCue{
 	{regexp.MustCompile(`(?i)\bwhere does .{0,60}\brank\b|\bwhat (rank|ranking|position|place) \b|\bhow (does|do) .{0,60}\brank\b`), TypeNumber, UnitRank},
 	{regexp.MustCompile(`(?i)\bhow (much|large|big|far|old|fast|high)\b|\bwhat (number|amount|size)\b`), TypeNumber, UnitAny},
 	{regexp.MustCompile(`(?i)\bwhere\b|\b(which|what|wat|wich) (\w+ )?(city|town|province|country|region|place|state|capital|nation|location|area of china)\b|\bin which (city|town|province|country)\b`), TypePlace, UnitAny},
-	{regexp.MustCompile(`(?i)\b(which|what) ((\w+|\w+-\w+) )?(company|firm|studio|ministry|bank|start-?up|developer|maker|agency|organi[sz]ation|commission|institution|university|brand|lab|regulator|government department|department)\b|\bwhich ((\w+|\w+-\w+) )?(plan|programme|program|guidelines|game)\b|\bwhich one\b|\bwhich of (the|these|those)\b|\bwhat('?s| is) (it|the \w+) called\b`), TypeOrganisation, UnitAny},
+	{regexp.MustCompile(`(?i)\b(which|what) ((\w+|\w+-\w+) ){0,2}(company|firm|studio|ministry|bank|start-?up|developer|maker|agency|organi[sz]ation|commission|institution|university|brand|lab|regulator|government department|department)\b|\bwhich ((\w+|\w+-\w+) )?(plan|programme|program|guidelines|game)\b|\bwhich one\b|\bwhich of (the|these|those)\b|\bwhat('?s| is) (it|the \w+) called\b`), TypeOrganisation, UnitAny},
 	{regexp.MustCompile(`(?i)\bwho(m|'s|se| is| are| was| were)?\b`), TypePerson, UnitAny},
 	{regexp.MustCompile(`(?i)\bwhy\b|\bhow come\b|\bfor what reason\b|\bwhat for\b`), TypeReason, UnitAny},
 	{regexp.MustCompile(`(?i)^(list|name (the|all|some)|enumerate)\b|\blist (them|all|the)\b|\bwhat('?s| is| are) on .{0,40}\blist\b`), TypeList, UnitAny},
@@ -226,6 +226,9 @@ func secondQuestion(q string, i int) bool {
 // run schemes, release guidelines, make robots. Founding, heading and
 // coining are left to people.
 var agencyRe = regexp.MustCompile(`(?i)\bwho(?:'s| is| are| was| were| has| have| had| did| does| will)?\s+(?:first\s+|mainly\s+|actually\s+)?(runs?|running|ran|releas\w*|issu\w*|introduc\w*|launch\w*|post\w*|publish\w*|makes?|making|made|builds?|building|built|develop\w*|manufactur\w*|produc\w*|funds?|funding|funded|owns?|operat\w*|regulat\w*|oversees?|overseeing|oversaw|approv\w*|sets?|setting|organi[sz]\w*|hosts?|hosting|hosted|dubb\w*|call\w*|warn\w*|propos\w*|draft\w*|put\w*|manag\w*|support\w*|back\w*|invest\w*|design\w*|compil\w*|rank\w*|report\w*|estimat\w*|count\w*)\b`)
+
+// namedPlaceRe finds the kinds of place whose names carry the word.
+var namedPlaceRe = regexp.MustCompile(`(?i)\b(?:which|what|wich|wat)\s+(province|county|district|prefecture)\b`)
 
 // evidence is what a candidate answer holds of each type.
 var (

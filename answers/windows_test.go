@@ -43,7 +43,7 @@ The county calls its coastal kelp plan the Blue Belt. First proposed by Governor
 `)},
 		"festival.md": {Data: []byte(`# Festival
 
-The Lianjiang Kelp Festival is held every May.
+The Lianjiang Kelp Festival is held every May in Fuzhou.
 
 ## Talks
 
@@ -122,6 +122,9 @@ func TestAnswerWindows(t *testing.T) {
 		// not topics the sources lack.
 		{"who manages that bunch of offshore farms?", []string{"Blue Tide Aquaculture"}, nil, true},
 		{"the offshore kelp studio chen mei founded, what's it called?", []string{"Blue Tide Aquaculture"}, nil, true},
+		// "Which province" wants a name with the word ("Fujian province"),
+		// not the city the festival is held in.
+		{"the kelp festival is held in which province?", nil, nil, false},
 		// Looks answerable, is not: no founding year, no price.
 		{"when was blue tide aquaculture founded?", nil, nil, false},
 		{"how much does a tonne of kelp cost?", nil, nil, false},
