@@ -50,6 +50,9 @@ type Answer struct {
 	Entities    []string
 	Citations   []Citation
 	Suggestions []Suggestion
+	// SourceMonth is the month of the quoted source ("July 2025") when it
+	// is older than Options.StaleAfter: a fact from then may have changed.
+	SourceMonth string
 	// Coverage is the share of the question's weight the answer covers.
 	Coverage float64
 	// Missing is the share of the question's weight of its weightiest
@@ -113,7 +116,16 @@ type Options struct {
 	// RetrievalWeight is how much the passage's search score (relative to
 	// the top hit's) adds to a sentence's score.
 	RetrievalWeight float64
+	// StaleAfter is the age of a source from which an answer says when
+	// its source dates from (Answer.SourceMonth); 0 means 18 months, and a
+	// negative value never says so.
+	StaleAfter time.Duration
+	// Now is the clock for StaleAfter (nil: the real one).
+	Now func() time.Time
 }
+
+// DefaultStaleAfter is how old a source is before an answer says so.
+const DefaultStaleAfter = 18 * 30 * 24 * time.Hour
 
 // DefaultOptions are the thresholds measured on the evaluation set.
 var DefaultOptions = Options{Passages: 8, MinCoverage: 0.45, OffTopicPenalty: 0.2, MaxMissing: 0.4, MaxForeign: 0.25, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 600, RetrievalWeight: 0.1}
@@ -132,8 +144,10 @@ type Engine struct {
 
 // New returns an engine over s, spotting the given entities in questions.
 func New(s Searcher, entities []corpus.Entity, opts Options) *Engine {
-	if opts.Passages == 0 {
-		opts = DefaultOptions
+	if opts.Passages == 0 { // the measured thresholds, with the caller's clock and staleness
+		d := DefaultOptions
+		d.StaleAfter, d.Now = opts.StaleAfter, opts.Now
+		opts = d
 	}
 	names := map[string]bool{}
 	for i := range entities {
@@ -264,6 +278,35 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 		ans.Confidence = Low
 	}
 	ans.Citations = citations(best, cands)
+	ans.SourceMonth = e.staleMonth(best.hit.Published)
+}
+
+// staleMonth is the month of a publication date older than StaleAfter, or
+// "" (recent, or undated: an undated source is never given a date).
+func (e *Engine) staleMonth(published string) string {
+	after := e.opts.StaleAfter
+	if after == 0 {
+		after = DefaultStaleAfter
+	}
+	if after < 0 || published == "" {
+		return ""
+	}
+	layout := "2006-01-02"
+	if len(published) == len("2006-01") {
+		layout = "2006-01"
+	}
+	t, err := time.Parse(layout, published)
+	if err != nil {
+		return ""
+	}
+	now := time.Now
+	if e.opts.Now != nil {
+		now = e.opts.Now
+	}
+	if now().Sub(t) < after {
+		return ""
+	}
+	return t.Format("January 2006")
 }
 
 func (c *candidate) text() string { return c.hit.Text[c.span.Start:c.span.End] }

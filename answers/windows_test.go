@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"futurebot/answers"
 	"futurebot/corpus"
@@ -158,5 +159,34 @@ func TestAnswerWindows(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStaleSource: an answer quoting a source older than StaleAfter says
+// the source's month; a recent or undated source says nothing.
+func TestStaleSource(t *testing.T) {
+	c, probs := corpus.Load(fstest.MapFS{
+		"old.md":     {Data: []byte("---\ntitle: Old\npublished: 2025-07-13\n---\nThe Ningbo harbour runs 40 cargo drones.\n")},
+		"new.md":     {Data: []byte("---\ntitle: New\npublished: 2026-10-01\n---\nThe Qingdao harbour runs 25 cargo drones.\n")},
+		"undated.md": {Data: []byte("# Undated\n\nThe Xiamen harbour runs 12 cargo drones.\n")},
+	})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	now := func() time.Time { return time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC) }
+	e := buildEngine(t, c, index.Options{}, answers.Options{Now: now})
+	for q, want := range map[string]string{
+		"How many cargo drones does the Ningbo harbour run?":  "July 2025",
+		"How many cargo drones does the Qingdao harbour run?": "",
+		"How many cargo drones does the Xiamen harbour run?":  "",
+	} {
+		a := ask(t, e, q)
+		if !a.Answered || a.SourceMonth != want {
+			t.Errorf("%q: answered %v, source month %q, want %q", q, a.Answered, a.SourceMonth, want)
+		}
+	}
+	never := buildEngine(t, c, index.Options{}, answers.Options{Now: now, StaleAfter: -1})
+	if a := ask(t, never, "How many cargo drones does the Ningbo harbour run?"); a.SourceMonth != "" {
+		t.Errorf("StaleAfter -1: source month %q", a.SourceMonth)
 	}
 }

@@ -38,7 +38,10 @@ type Answer struct {
 	// Suggestions are the nearest sources when the question is not
 	// answered.
 	Suggestions []Suggestion `json:"suggestions"`
-	TookMS      float64      `json:"took_ms"`
+	// SourceMonth is the month of a quoted source old enough that its
+	// facts may have changed ("July 2025").
+	SourceMonth string  `json:"source_month,omitempty"`
+	TookMS      float64 `json:"took_ms"`
 }
 
 // Citation is one numbered source of an answer.
@@ -95,7 +98,7 @@ func FromAnswer(a answers.Answer) Answer {
 	j := Answer{
 		Question: a.Question, Answered: a.Answered, Answer: a.Text, Highlights: a.Highlights, Confidence: string(a.Confidence),
 		Type: string(a.Type), Entities: a.Entities, Citations: citations(a.Citations), Suggestions: []Suggestion{},
-		TookMS: float64(a.Took.Microseconds()) / 1000,
+		TookMS: float64(a.Took.Microseconds()) / 1000, SourceMonth: a.SourceMonth,
 	}
 	if j.Entities == nil {
 		j.Entities = []string{}

@@ -299,6 +299,10 @@ func TestLookupCommand(t *testing.T) {
 		if len(embedText(data)) < 50 {
 			t.Errorf("/%s: %v", name, data)
 		}
+		// /sources gives each source's dates.
+		if name == "sources" && !strings.Contains(embedText(data), "(2025-07-13)") {
+			t.Errorf("/sources without dates: %s", embedText(data))
+		}
 	}
 }
 

@@ -90,7 +90,7 @@ func sharedEngine(t *testing.T) (*answers.Engine, service.IndexInfo) {
 		}
 		sharedIndex = ix
 		m := ix.Meta()
-		engineInfo = service.IndexInfo{Version: m.Version, Built: m.Built, Articles: m.Articles, FAQs: m.FAQs, Passages: m.Passages, Sources: m.Sources}
+		engineInfo = service.IndexInfo{Version: m.Version, Built: m.Built, Articles: m.Articles, FAQs: m.FAQs, Passages: m.Passages, Sources: m.Sources, SourceDates: m.SourceDates}
 		engine = answers.New(ix, ix.Entities(), answers.Options{})
 		// As serve does: the word tables are read before the first
 		// question, which would otherwise wait for them (long under -race).

@@ -429,7 +429,14 @@ func (b *Bot) sources(_ context.Context, req *Request) (*Response, error) {
 	page := min(max(req.Int("page", 1), 1), pages)
 	var lines []string
 	for _, r := range rows[min((page-1)*sourcesPageSize, len(rows)):min(page*sourcesPageSize, len(rows))] {
-		lines = append(lines, fmt.Sprintf("• %s — %d", Escape(truncate(r.name, 150)), r.n))
+		dates := "undated"
+		if span, ok := info.SourceDates[r.name]; ok {
+			dates = span[0]
+			if span[1] != span[0] {
+				dates += " to " + span[1]
+			}
+		}
+		lines = append(lines, fmt.Sprintf("• %s — %d (%s)", Escape(truncate(r.name, 150)), r.n, dates))
 	}
 	e := &discordgo.MessageEmbed{Title: "What my sources hold", Color: colorAnswer,
 		Description: truncate(fmt.Sprintf("%d articles and %d FAQ entries in %d passages.\n\n**By source** (page %d of %d)\n%s",

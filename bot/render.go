@@ -192,6 +192,15 @@ const (
 )
 
 // citeLine is one numbered source as a markdown line with its link.
+// dated is a citation's publication date, or "undated": a source without a
+// date is never given one.
+func dated(published string) string {
+	if published == "" {
+		return "undated"
+	}
+	return published
+}
+
 func citeLine(n int, title, url, source, published string) string {
 	t := Escape(truncate(title, 120))
 	if url != "" {
@@ -245,13 +254,16 @@ func AnswerMessage(a answers.Answer) Message {
 		e.Color = colorLow
 		b.WriteString("*Low confidence: the sources only partly match your question.*\n")
 	}
+	if a.SourceMonth != "" {
+		b.WriteString("*From a source of " + a.SourceMonth + "; it may have changed since.*\n")
+	}
 	b.WriteString("> " + strings.ReplaceAll(truncate(emphasize(a.Text, a.Highlights), 1500), "\n", "\n> ") + " **[1]**\n")
 	for _, c := range a.Citations[1:] {
 		b.WriteString(fmt.Sprintf("> %s **[%d]**\n", strings.ReplaceAll(truncate(emphasize(c.Snippet, c.Highlights), 600), "\n", "\n> "), c.N))
 	}
 	b.WriteString("\n**Sources**\n")
 	for _, c := range a.Citations {
-		b.WriteString(citeLine(c.N, c.Title, c.URL, c.Source, c.Published) + "\n")
+		b.WriteString(citeLine(c.N, c.Title, c.URL, c.Source, dated(c.Published)) + "\n")
 	}
 	e.Description = truncate(b.String(), maxEmbedDesc)
 	e.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Confidence: %s · quoted from the sources, never invented", a.Confidence)}
@@ -316,7 +328,7 @@ func CardMessage(c answers.Card) Message {
 	if len(c.Facts) > 0 {
 		b.WriteString("\n**Sources**\n")
 		for _, f := range c.Facts {
-			b.WriteString(citeLine(f.N, f.Title, f.URL, f.Source, f.Published) + "\n")
+			b.WriteString(citeLine(f.N, f.Title, f.URL, f.Source, dated(f.Published)) + "\n")
 		}
 	} else {
 		b.WriteString("*No passage in my sources names it yet.*")

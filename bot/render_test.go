@@ -259,3 +259,23 @@ func TestSnippetAroundKeepsCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestDatedSources: every citation shows its date, "undated" when it has
+// none, and an answer from an old source says its month.
+func TestDatedSources(t *testing.T) {
+	a := answers.Answer{Question: "How many drones?", Answered: true, Text: "Forty drones.", Confidence: answers.High,
+		SourceMonth: "July 2025", Citations: []answers.Citation{
+			{N: 1, Title: "Old", Source: "News", Published: "2025-07-13", Snippet: "Forty drones."},
+			{N: 2, Title: "No date", Source: "Blog", Snippet: "Some drones."},
+		}}
+	d := AnswerMessage(a).Embeds[0].Description
+	for _, want := range []string{"From a source of July 2025", "News, 2025-07-13", "Blog, undated"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("answer lacks %q:\n%s", want, d)
+		}
+	}
+	a.SourceMonth = ""
+	if d := AnswerMessage(a).Embeds[0].Description; strings.Contains(d, "From a source of") {
+		t.Errorf("a recent source is called old:\n%s", d)
+	}
+}

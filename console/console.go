@@ -90,6 +90,9 @@ func (s Style) Answer(out io.Writer, a api.Answer) error {
 	}
 	fmt.Fprintf(&b, "A: %s [1]\n", mark(a.Answer, a.Highlights))
 	fmt.Fprintf(&b, "   (confidence: %s)\n", a.Confidence)
+	if a.SourceMonth != "" {
+		fmt.Fprintf(&b, "   (from a source of %s; it may have changed since)\n", a.SourceMonth)
+	}
 	fmt.Fprintln(&b, "Sources:")
 	for _, c := range a.Citations {
 		fmt.Fprintf(&b, "  [%d] %s", c.N, c.Title)
@@ -98,6 +101,8 @@ func (s Style) Answer(out io.Writer, a api.Answer) error {
 		}
 		if c.Published != "" {
 			fmt.Fprintf(&b, " | %s", c.Published)
+		} else {
+			fmt.Fprint(&b, " | undated")
 		}
 		fmt.Fprintln(&b)
 		if c.URL != "" {

@@ -53,7 +53,7 @@ func BuildProgress(ctx context.Context, dir string, c *corpus.Corpus, fingerprin
 		shards = append(shards, b)
 	}
 	meta := Meta{Format: Format, Shards: n, Version: time.Now().UTC().Format("20060102T150405.000"), Fingerprint: fingerprint,
-		Built: time.Now().UTC(), Scoring: opts.Scoring, Entities: c.Entities, Sources: map[string]int{},
+		Built: time.Now().UTC(), Scoring: opts.Scoring, Entities: c.Entities, Sources: map[string]int{}, SourceDates: map[string][2]string{},
 		Docs: make(map[string]string, len(c.Documents))}
 	for _, p := range problems {
 		meta.Problems = append(meta.Problems, p.Error())
@@ -188,6 +188,16 @@ func fill(ctx context.Context, shards []bleve.Index, c *corpus.Corpus, meta *Met
 		}
 		if d.Source != "" {
 			meta.Sources[d.Source]++
+			if d.Published != "" {
+				span, ok := meta.SourceDates[d.Source]
+				if !ok || d.Published < span[0] {
+					span[0] = d.Published
+				}
+				if d.Published > span[1] {
+					span[1] = d.Published
+				}
+				meta.SourceDates[d.Source] = span
+			}
 		}
 		for k, p := range pr.passages {
 			meta.Passages++

@@ -57,7 +57,7 @@ func (o Options) withDefaults() Options {
 
 // Format changes whenever loading, splitting or the mapping changes, so an
 // index built by an older futurebot is rebuilt even if the corpus is the same.
-const Format = 8
+const Format = 9
 
 // Meta describes one built index; it is stored beside the Bleve files.
 type Meta struct {
@@ -71,7 +71,10 @@ type Meta struct {
 	Passages    int             `json:"passages"`
 	Entities    []corpus.Entity `json:"entities"`
 	Sources     map[string]int  `json:"sources"`
-	Problems    []string        `json:"problems,omitempty"`
+	// SourceDates are the oldest and newest publication dates of each
+	// source's dated documents.
+	SourceDates map[string][2]string `json:"source_dates,omitempty"`
+	Problems    []string             `json:"problems,omitempty"`
 	// Docs maps each document ID to its content hash, to diff rebuilds.
 	Docs map[string]string `json:"docs"`
 	// Probe is a text the index must find something for.

@@ -38,6 +38,9 @@ type Options struct {
 	Log      *slog.Logger
 	// Registerer, when set, receives the reindex metrics.
 	Registerer prometheus.Registerer
+	// StaleAfter is the age from which an answer says its source's month
+	// (see answers.Options).
+	StaleAfter time.Duration
 }
 
 // Library is the index in service and the work on it.
@@ -211,7 +214,7 @@ func (l *Library) openOrBuild(ctx context.Context) (*index.Index, error) {
 // in flight on the old index, and every answer comes from one complete
 // index.
 func (l *Library) setLive(ix *index.Index) {
-	eng := answers.New(ix, ix.Entities(), answers.Options{})
+	eng := answers.New(ix, ix.Entities(), answers.Options{StaleAfter: l.opts.StaleAfter})
 	l.mu.Lock()
 	old := l.ix
 	l.ix, l.eng = ix, eng
@@ -236,7 +239,8 @@ func (l *Library) Meta() index.Meta {
 // Info describes the index in service for /sources and /healthz.
 func (l *Library) Info() service.IndexInfo {
 	m := l.Meta()
-	return service.IndexInfo{Version: m.Version, Built: m.Built, Articles: m.Articles, FAQs: m.FAQs, Passages: m.Passages, Sources: m.Sources}
+	return service.IndexInfo{Version: m.Version, Built: m.Built, Articles: m.Articles, FAQs: m.FAQs, Passages: m.Passages,
+		Sources: m.Sources, SourceDates: m.SourceDates}
 }
 
 // engine runs f with the engine in service, under the read lock.

@@ -18,6 +18,9 @@ type IndexInfo struct {
 	Passages int
 	// Sources lists each source with its number of documents.
 	Sources map[string]int
+	// SourceDates are the oldest and newest publication dates of each
+	// source's dated documents.
+	SourceDates map[string][2]string
 }
 
 // ReindexJob is one rebuild of the index.

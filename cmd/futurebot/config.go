@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/joho/godotenv"
 
@@ -186,6 +188,41 @@ func (c *config) maxFailed() (float64, error) {
 		return 0, fmt.Errorf("REINDEX_MAX_FAILED %q: want a percentage from 0 to 100", raw)
 	}
 	return v / 100, nil
+}
+
+// staleAfter is STALE_AFTER: the age from which an answer says its source's
+// month ("18 months" by default, "off" never). It takes "540d", "18mo",
+// "1.5y", "6 months" or a Go duration such as "4380h".
+func (c *config) staleAfter() (time.Duration, error) {
+	raw := strings.ToLower(c.lookup("STALE_AFTER", "18mo"))
+	if raw == "off" || raw == "0" {
+		return -1, nil
+	}
+	if m := ageRe.FindStringSubmatch(raw); m != nil {
+		n, err := strconv.ParseFloat(m[1], 64)
+		if err == nil && n > 0 {
+			unit := map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour, "mo": 30 * 24 * time.Hour, "y": 365 * 24 * time.Hour}
+			return time.Duration(n * float64(unit[ageUnit(m[2])])), nil
+		}
+	}
+	if d, err := time.ParseDuration(raw); err == nil && d > 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("STALE_AFTER %q: want an age such as 18mo, 540d, 1.5y or off", raw)
+}
+
+var ageRe = regexp.MustCompile(`^(\d+(?:\.\d+)?)\s*(d|days?|w|weeks?|mo|months?|y|years?)$`)
+
+func ageUnit(u string) string {
+	switch {
+	case strings.HasPrefix(u, "mo"):
+		return "mo"
+	case strings.HasPrefix(u, "d"):
+		return "d"
+	case strings.HasPrefix(u, "w"):
+		return "w"
+	}
+	return "y"
 }
 
 // corpusFS returns the corpus to read: CORPUS_DIR, or the built-in one.

@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // run runs futurebot in-process with args and environment, in a temporary
@@ -442,5 +444,29 @@ func TestCheckWarnsAndSummarises(t *testing.T) {
 	}
 	if code != exitFail {
 		t.Errorf("exit %d, want %d", code, exitFail)
+	}
+}
+
+// TestStaleAfterSetting reads STALE_AFTER in the forms the docs name.
+func TestStaleAfterSetting(t *testing.T) {
+	day := 24 * time.Hour
+	for raw, want := range map[string]time.Duration{"": 540 * day, "18mo": 540 * day, "540d": 540 * day, "2 weeks": 14 * day,
+		"1.5y": time.Duration(1.5 * float64(365*day)), "off": -1, "4380h": 4380 * time.Hour} {
+		m := &Main{Stderr: io.Discard, Getenv: func(k string) (string, bool) {
+			if k == "STALE_AFTER" {
+				return raw, true
+			}
+			return "", false
+		}}
+		c, _, err := m.setup("ask", false, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := c.staleAfter(); err != nil || got != want {
+			t.Errorf("STALE_AFTER %q: %v, %v; want %v", raw, got, err, want)
+		}
+	}
+	if _, stderr, code := run(t, "", map[string]string{"STALE_AFTER": "soon"}, "", "ask", "x"); code != exitUsage || !strings.Contains(stderr, "STALE_AFTER") {
+		t.Errorf("STALE_AFTER=soon: exit %d\n%s", code, stderr)
 	}
 }

@@ -14,11 +14,19 @@ import (
 
 // libraryOptions are the library settings every command shares.
 func (c *config) libraryOptions(log *slog.Logger) (library.Options, error) {
+	var problems []string
 	maxFailed, err := c.maxFailed()
 	if err != nil {
-		return library.Options{}, fmt.Errorf("%w: %v", errConfig, err)
+		problems = append(problems, err.Error())
 	}
-	return library.Options{DataDir: c.DataDir, CorpusDir: c.CorpusDir, MaxFailed: maxFailed, Log: log}, nil
+	stale, err := c.staleAfter()
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	if len(problems) > 0 {
+		return library.Options{}, configError(problems)
+	}
+	return library.Options{DataDir: c.DataDir, CorpusDir: c.CorpusDir, MaxFailed: maxFailed, StaleAfter: stale, Log: log}, nil
 }
 
 // sources answers the command line's questions: from the index in DATA_DIR,

@@ -113,6 +113,9 @@ func readBotSettings(c *config) (botSettings, error) {
 	if _, err := c.maxFailed(); err != nil {
 		problems = append(problems, err.Error())
 	}
+	if _, err := c.staleAfter(); err != nil {
+		problems = append(problems, err.Error())
+	}
 	switch w := strings.ToLower(c.lookup("WATCH_CORPUS", "false")); w {
 	case "true", "1", "yes", "on":
 		s.watch = true
