@@ -53,6 +53,8 @@ type Answer struct {
 	// SourceMonth is the month of the quoted source ("July 2025") when it
 	// is older than Options.StaleAfter: a fact from then may have changed.
 	SourceMonth string
+	// Explain says how the answer was chosen (AskExplained only).
+	Explain *Explanation
 	// Coverage is the share of the question's weight the answer covers.
 	Coverage float64
 	// Missing is the share of the question's weight of its weightiest
@@ -163,6 +165,10 @@ func (e *Engine) Entities() []corpus.Entity { return e.matcher.Entities() }
 
 // Ask answers one question.
 func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
+	return e.ask(ctx, question, false)
+}
+
+func (e *Engine) ask(ctx context.Context, question string, explain bool) (Answer, error) {
 	start := time.Now()
 	q := Analyze(question, e.matcher)
 	ans := Answer{Question: q.Raw, Type: q.Type, Types: q.Types, Confidence: None}
@@ -179,7 +185,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 	if err != nil {
 		return ans, fmt.Errorf("answer %q: %w", q.Raw, err)
 	}
-	e.compose(&ans, &q, res)
+	e.compose(&ans, &q, res, explain)
 	ans.Took = time.Since(start)
 	return ans, nil
 }
@@ -220,7 +226,7 @@ type part struct {
 // one that holds what the question asks for.
 const maxTypeTries = 40
 
-func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
+func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results, explain bool) {
 	located := min(len(res.Hits), e.opts.Passages)
 	w := newWeights(q, res, located)
 	var cands []candidate
@@ -256,6 +262,14 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results) {
 			pick = i
 			break
 		}
+	}
+	if explain {
+		declined := pick < 0 || w.total == 0 || w.foreignShare > e.opts.MaxForeign || w.thin || q.Opinion
+		chosen := pick
+		if declined {
+			chosen = -1
+		}
+		defer e.explain(ans, q, w, cands, asked, need, chosen)
 	}
 	if pick < 0 || w.total == 0 || w.foreignShare > e.opts.MaxForeign || w.thin || q.Opinion {
 		ans.Suggestions = suggestions(res.Hits, cands, 3)

@@ -2,6 +2,7 @@ package answers_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -188,5 +189,39 @@ func TestStaleSource(t *testing.T) {
 	never := buildEngine(t, c, index.Options{}, answers.Options{Now: now, StaleAfter: -1})
 	if a := ask(t, never, "How many cargo drones does the Ningbo harbour run?"); a.SourceMonth != "" {
 		t.Errorf("StaleAfter -1: source month %q", a.SourceMonth)
+	}
+}
+
+// TestAskExplained: the explanation names the expected type, the words
+// and their weights, the chosen window among those weighed, and why; a
+// declined question says why too. Ask gives no explanation.
+func TestAskExplained(t *testing.T) {
+	e := buildEngine(t, windowCorpus(t), index.Options{}, answers.Options{})
+	a, err := e.AskExplained(context.Background(), "when did lianjiang start its first offshore kelp farm?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := a.Explain
+	if x == nil || !a.Answered || !slices.Contains(x.Types, "date") || len(x.Terms) == 0 || !strings.Contains(x.Why, "holds a date") {
+		t.Fatalf("explanation: %+v", x)
+	}
+	chosen := 0
+	for _, c := range x.Considered {
+		if c.Chosen {
+			chosen++
+			if !c.Holds || !strings.Contains(a.Text, strings.TrimSuffix(c.Text, "…")[:20]) {
+				t.Errorf("chosen window %+v is not the answer %q", c, a.Text)
+			}
+		}
+	}
+	if chosen != 1 {
+		t.Errorf("%d windows marked chosen, want 1", chosen)
+	}
+	d, _ := e.AskExplained(context.Background(), "how much does a tonne of kelp cost?")
+	if d.Answered || d.Explain == nil || d.Explain.Why == "" || slices.ContainsFunc(d.Explain.Considered, func(c answers.Considered) bool { return c.Chosen }) {
+		t.Errorf("declined question's explanation: %+v", d.Explain)
+	}
+	if a := ask(t, e, "when did lianjiang start its first offshore kelp farm?"); a.Explain != nil {
+		t.Error("Ask explained")
 	}
 }

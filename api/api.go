@@ -42,6 +42,8 @@ type Answer struct {
 	// facts may have changed ("July 2025").
 	SourceMonth string  `json:"source_month,omitempty"`
 	TookMS      float64 `json:"took_ms"`
+	// Explain says how the answer was chosen, when it was asked for.
+	Explain *answers.Explanation `json:"explain,omitempty"`
 }
 
 // Citation is one numbered source of an answer.
@@ -98,7 +100,7 @@ func FromAnswer(a answers.Answer) Answer {
 	j := Answer{
 		Question: a.Question, Answered: a.Answered, Answer: a.Text, Highlights: a.Highlights, Confidence: string(a.Confidence),
 		Type: string(a.Type), Entities: a.Entities, Citations: citations(a.Citations), Suggestions: []Suggestion{},
-		TookMS: float64(a.Took.Microseconds()) / 1000, SourceMonth: a.SourceMonth,
+		TookMS: float64(a.Took.Microseconds()) / 1000, SourceMonth: a.SourceMonth, Explain: a.Explain,
 	}
 	if j.Entities == nil {
 		j.Entities = []string{}

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 
+	"futurebot/answers"
 	"futurebot/api"
 	"futurebot/corpus"
 )
@@ -113,6 +114,41 @@ func (s Style) Answer(out io.Writer, a api.Answer) error {
 		}
 	}
 	fmt.Fprintln(&b)
+	return s.write(out, b.String())
+}
+
+// Explanation writes how an answer was chosen.
+func (s Style) Explanation(out io.Writer, x *answers.Explanation) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Why this answer?\n  understood as: %s\n", x.Understood)
+	if len(x.Entities) > 0 {
+		fmt.Fprintf(&b, "  entities: %s\n", strings.Join(x.Entities, ", "))
+	}
+	fmt.Fprintf(&b, "  expects: %s\n", strings.Join(x.Types, " and "))
+	var terms []string
+	for _, t := range x.Terms {
+		mark := ""
+		if !t.Found {
+			mark = " (not in the passages read)"
+		}
+		terms = append(terms, fmt.Sprintf("%s %.0f%%%s", t.Term, 100*t.Share, mark))
+	}
+	fmt.Fprintf(&b, "  words and their weight: %s\n", strings.Join(terms, ", "))
+	if len(x.Alternatives) > 0 {
+		fmt.Fprintf(&b, "  also searched: %s\n", strings.Join(x.Alternatives, "; "))
+	}
+	fmt.Fprintln(&b, "  passages weighed (score, coverage):")
+	for _, c := range x.Considered {
+		flag := " "
+		switch {
+		case c.Chosen:
+			flag = "*"
+		case !c.Holds:
+			flag = "-"
+		}
+		fmt.Fprintf(&b, "   %s %.2f %.2f  %s: %s\n", flag, c.Score, c.Coverage, c.Title, c.Text)
+	}
+	fmt.Fprintf(&b, "  (* the answer, - does not hold what is asked)\n  why: %s\n\n", x.Why)
 	return s.write(out, b.String())
 }
 

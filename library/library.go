@@ -259,6 +259,12 @@ func (l *Library) Ask(ctx context.Context, q string) (a answers.Answer, err erro
 	return a, err
 }
 
+// AskExplained answers a question and says how the answer was chosen.
+func (l *Library) AskExplained(ctx context.Context, q string) (a answers.Answer, err error) {
+	err = l.engine(func(e *answers.Engine) error { a, err = e.AskExplained(ctx, q); return err })
+	return a, err
+}
+
 // AskWithMeta answers a question and says which index answered it.
 func (l *Library) AskWithMeta(ctx context.Context, q string) (a answers.Answer, m index.Meta, err error) {
 	err = l.engine(func(e *answers.Engine) error { a, err = e.Ask(ctx, q); m = l.ix.Meta(); return err })

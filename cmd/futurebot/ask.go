@@ -19,8 +19,11 @@ import (
 type askCommand struct{}
 
 func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
-	var asJSON *bool
-	c, rest, err := m.setup("ask", true, args, func(fs *flag.FlagSet) { asJSON = fs.Bool("json", false, "print one JSON object per question") })
+	var asJSON, explain *bool
+	c, rest, err := m.setup("ask", true, args, func(fs *flag.FlagSet) {
+		asJSON = fs.Bool("json", false, "print one JSON object per question")
+		explain = fs.Bool("explain", false, "say how each answer was chosen (in --json, an \"explain\" object)")
+	})
 	if err != nil {
 		return err
 	}
@@ -37,8 +40,12 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 	// answer answers one question; a question that cannot be answered is
 	// reported in its place, and the others are still answered.
 	failed := 0
+	askOne := engine.Ask
+	if *explain {
+		askOne = engine.AskExplained
+	}
 	answerTo := func(out io.Writer, q string) error {
-		a, err := engine.Ask(ctx, q)
+		a, err := askOne(ctx, q)
 		if err != nil && !errors.Is(err, answers.ErrEmptyQuestion) {
 			failed++
 			log.Error("question failed", "question", console.Printable(clipLine(q)), "err", err)
@@ -50,7 +57,10 @@ func (*askCommand) Run(ctx context.Context, m *Main, args []string) error {
 		if *asJSON {
 			return writeJSON(out, a)
 		}
-		return style.Answer(out, a)
+		if err := style.Answer(out, a); err != nil || a.Explain == nil {
+			return err
+		}
+		return style.Explanation(out, a.Explain)
 	}
 	answer := func(q string) error { return answerTo(out, q) }
 	if len(rest) > 0 {

@@ -470,3 +470,24 @@ func TestStaleAfterSetting(t *testing.T) {
 		t.Errorf("STALE_AFTER=soon: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestAskExplain: --explain says how the answer was chosen, in text and as
+// an "explain" object in JSON.
+func TestAskExplain(t *testing.T) {
+	dir := t.TempDir()
+	out, stderr, code := run(t, dir, nil, "", "ask", "--explain", "When did MIIT start posting challenges?")
+	if code != 0 || !strings.Contains(out, "Why this answer?") || !strings.Contains(out, "expects: date") {
+		t.Errorf("ask --explain: exit %d\n%s\n%s", code, out, stderr)
+	}
+	out, _, _ = run(t, dir, nil, "", "ask", "--explain", "--json", "When did MIIT start posting challenges?")
+	var a struct {
+		Explain struct {
+			Types      []string
+			Considered []struct{ Chosen bool }
+			Why        string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil || len(a.Explain.Types) == 0 || a.Explain.Why == "" || len(a.Explain.Considered) == 0 {
+		t.Errorf("ask --explain --json: %v\n%s", err, out)
+	}
+}

@@ -33,6 +33,9 @@ func (c *config) libraryOptions(log *slog.Logger) (library.Options, error) {
 // or, while a running bot holds it, through that bot's API.
 type sources interface {
 	Ask(ctx context.Context, q string) (api.Answer, error)
+	// AskExplained answers and says how (the running bot's API answers
+	// without it).
+	AskExplained(ctx context.Context, q string) (api.Answer, error)
 	Lookup(ctx context.Context, kind corpus.EntityKind, name string) (api.Card, error)
 	// Names lists the names of an entity kind, for "did you mean"; nil when
 	// they are not at hand.
@@ -73,6 +76,11 @@ func (l localSources) Ask(ctx context.Context, q string) (api.Answer, error) {
 	return api.FromAnswer(a), err
 }
 
+func (l localSources) AskExplained(ctx context.Context, q string) (api.Answer, error) {
+	a, err := l.lib.AskExplained(ctx, q)
+	return api.FromAnswer(a), err
+}
+
 func (l localSources) Lookup(ctx context.Context, kind corpus.EntityKind, name string) (api.Card, error) {
 	card, err := l.lib.Lookup(ctx, kind, name)
 	return api.FromCard(card), err
@@ -89,6 +97,10 @@ func (l localSources) Names(kind corpus.EntityKind) []string {
 func (l localSources) Close() error { return l.lib.Close() }
 
 type remoteSources struct{ *api.Client }
+
+func (r remoteSources) AskExplained(ctx context.Context, q string) (api.Answer, error) {
+	return r.Ask(ctx, q)
+}
 
 func (remoteSources) Names(corpus.EntityKind) []string { return nil }
 func (remoteSources) Close() error                     { return nil }
