@@ -35,6 +35,8 @@ type Engine interface {
 // are typed.
 type Answerer interface {
 	Ask(ctx context.Context, question string) (answers.Answer, error)
+	// AskExplained answers as Ask does and says how ("Why this answer?").
+	AskExplained(ctx context.Context, question string) (answers.Answer, error)
 	SuggestQuestions(ctx context.Context, typed string, n int) ([]string, error)
 }
 

@@ -230,15 +230,28 @@ func TestButtons(t *testing.T) {
 	h := start(t, nil, nil)
 	msg := answerMessage(t, h, "940000000000000001", "What share of humanoid robot companies are Chinese?")
 	ids := customIDs(msg)
-	if len(ids) != 3 {
-		t.Fatalf("answer buttons: %v, want more sources, 👍, 👎", ids)
+	if len(ids) != 4 {
+		t.Fatalf("answer buttons: %v, want more sources, why this answer, 👍, 👎", ids)
 	}
 	click(h, t, "940000000000000002", ids[0], msg)
 	_, data := h.reply(t, "940000000000000002")
 	if flags, _ := data["flags"].(float64); int(flags)&64 == 0 || !strings.Contains(embedText(data), "Humanoid robots") {
 		t.Errorf("more sources: not an ephemeral list of sources: %v", data)
 	}
-	click(h, t, "940000000000000003", ids[1], msg)
+	// "Why this answer?" explains privately: how the question was
+	// understood, the weighed passages, why, and the index.
+	click(h, t, "940000000000000004", ids[1], msg)
+	_, data = h.reply(t, "940000000000000004")
+	why := embedText(data)
+	for _, want := range []string{"Understood as", "Expects:", "Passages weighed", "✅", "Why:", "index "} {
+		if !strings.Contains(why, want) {
+			t.Errorf("why this answer: lacks %q:\n%s", want, why)
+		}
+	}
+	if flags, _ := data["flags"].(float64); int(flags)&64 == 0 {
+		t.Error("why this answer: not private")
+	}
+	click(h, t, "940000000000000003", ids[2], msg)
 	_, data = h.reply(t, "940000000000000003")
 	if flags, _ := data["flags"].(float64); int(flags)&64 == 0 || !strings.Contains(data["content"].(string), "Thanks") {
 		t.Errorf("feedback: %v", data)

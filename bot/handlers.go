@@ -42,6 +42,7 @@ func (b *Bot) routes() {
 		return &Response{Message: &m}, nil
 	})
 	r.Handle(KindComponent, idMore, b.moreSources)
+	r.Handle(KindComponent, idWhy, b.why)
 	r.Handle(KindComponent, idFeedback, b.feedbackClick)
 	r.Handle(KindComponent, idPage, b.searchPage)
 	b.adminRoutes()
@@ -173,6 +174,22 @@ func (b *Bot) lookup(ctx context.Context, req *Request) (*Response, error) {
 
 // moreSources lists further sources for the question an answer was about,
 // just for the user who clicked.
+// why explains, privately, the answer a button sits under, by answering
+// its question again with the explanation.
+func (b *Bot) why(ctx context.Context, req *Request) (*Response, error) {
+	q := questionOf(req.Message)
+	if q == "" {
+		m := TextMessage("I can't tell which question this was about any more; please ask again.", true)
+		return &Response{Message: &m}, nil
+	}
+	a, err := b.engine.AskExplained(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	m := WhyMessage(a, b.info())
+	return &Response{Message: &m}, nil
+}
+
 func (b *Bot) moreSources(ctx context.Context, req *Request) (*Response, error) {
 	q := questionOf(req.Message)
 	if q == "" {

@@ -11,6 +11,7 @@ import (
 
 	"futurebot/answers"
 	"futurebot/corpus"
+	"futurebot/service"
 )
 
 // Discord's limits (https://discord.com/developers/docs/resources/message).
@@ -187,6 +188,7 @@ func questionHash(q string) string {
 // Custom ID prefixes of the buttons.
 const (
 	idMore     = "more"
+	idWhy      = "why"
 	idFeedback = "fb"
 	idPage     = "page"
 )
@@ -274,6 +276,7 @@ func AnswerMessage(a answers.Answer) Message {
 func answerButtons(hash string, feedback bool) []discordgo.MessageComponent {
 	row := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		discordgo.Button{Label: "More sources", Style: discordgo.SecondaryButton, CustomID: idMore + ":" + hash},
+		discordgo.Button{Label: "Why this answer?", Style: discordgo.SecondaryButton, CustomID: idWhy + ":" + hash},
 	}}
 	if feedback {
 		row.Components = append(row.Components,
@@ -312,6 +315,58 @@ func embedLen(e *discordgo.MessageEmbed) int {
 func questionOf(m *discordgo.Message) string {
 	q, _ := authorText(m, questionPrefix)
 	return strings.TrimSpace(q)
+}
+
+// WhyMessage explains an answer, privately: the question as understood,
+// the expected answer, each word's weight, the other words searched, the
+// quote with its matched words, the passages weighed and why the first
+// won, the confidence, and the index that answered.
+func WhyMessage(a answers.Answer, info service.IndexInfo) Message {
+	x := a.Explain
+	e := &discordgo.MessageEmbed{Title: "Why this answer?", Color: colorAnswer, Author: author(questionPrefix, strings.TrimSpace(a.Question))}
+	if x == nil {
+		e.Description = "I can't explain this answer any more; please ask again."
+		return Message{Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "**Understood as:** %s\n", Escape(truncate(x.Understood, 300)))
+	if len(x.Entities) > 0 {
+		fmt.Fprintf(&b, "**Entities:** %s\n", Escape(truncate(strings.Join(x.Entities, ", "), 300)))
+	}
+	fmt.Fprintf(&b, "**Expects:** %s\n", Escape(strings.Join(x.Types, " and ")))
+	var terms []string
+	for _, t := range x.Terms {
+		w := fmt.Sprintf("%s %.0f%%", t.Term, 100*t.Share)
+		if !t.Found {
+			w += " (not found)"
+		}
+		terms = append(terms, w)
+	}
+	fmt.Fprintf(&b, "**Words and their weight:** %s\n", Escape(truncate(strings.Join(terms, ", "), 500)))
+	if len(x.Alternatives) > 0 {
+		fmt.Fprintf(&b, "**Also searched:** %s\n", Escape(truncate(strings.Join(x.Alternatives, "; "), 500)))
+	}
+	if a.Answered {
+		b.WriteString("**The quote:** " + truncate(emphasize(a.Text, a.Highlights), 600) + "\n")
+	}
+	b.WriteString("\n**Passages weighed** (score · coverage):\n")
+	for _, c := range x.Considered {
+		mark := "·"
+		switch {
+		case c.Chosen:
+			mark = "✅"
+		case !c.Holds:
+			mark = "✖"
+		}
+		fmt.Fprintf(&b, "%s %.2f · %.2f — %s: %s\n", mark, c.Score, c.Coverage, Escape(truncate(c.Title, 80)), Escape(truncate(c.Text, 160)))
+	}
+	b.WriteString("✅ the answer · ✖ does not hold what is asked\n")
+	fmt.Fprintf(&b, "\n**Why:** %s", Escape(truncate(x.Why, 400)))
+	e.Description = truncate(b.String(), maxEmbedDesc)
+	e.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Confidence: %s · index %s, built %s", a.Confidence,
+		Escape(truncate(info.Version, 64)), info.Built.UTC().Format("2006-01-02 15:04 MST"))}
+	fitEmbed(e)
+	return Message{Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}
 }
 
 // CardMessage renders an entity card: names, description, related entities

@@ -11,6 +11,7 @@ import (
 
 	"futurebot/answers"
 	"futurebot/corpus"
+	"futurebot/service"
 )
 
 func TestEscape(t *testing.T) {
@@ -168,6 +169,17 @@ func TestRenderWithinLimits(t *testing.T) {
 		}
 		checkLimits(t, CardMessage(card))
 		checkLimits(t, TextMessage(oddText(rng)+strings.Repeat("y", rng.IntN(3000)), rng.IntN(2) == 0))
+		a := oddAnswer(rng)
+		x := &answers.Explanation{Understood: oddText(rng), Entities: []string{oddText(rng)}, Types: []string{oddText(rng)},
+			Alternatives: []string{oddText(rng), oddText(rng)}, Why: oddText(rng)}
+		for range rng.IntN(40) {
+			x.Terms = append(x.Terms, answers.ExplainedTerm{Term: oddText(rng), Share: rng.Float64()})
+		}
+		for range rng.IntN(6) {
+			x.Considered = append(x.Considered, answers.Considered{Title: oddText(rng), Text: oddText(rng), Chosen: rng.IntN(2) == 0})
+		}
+		a.Explain = x
+		checkLimits(t, WhyMessage(a, service.IndexInfo{Version: oddText(rng)}))
 	}
 	checkLimits(t, HelpMessage())
 }
