@@ -472,7 +472,7 @@ func HelpMessage() Message {
 		"**Look up** — `/sector`, `/company`, `/policy` show what the sources say about one of them (names and aliases autocomplete).",
 		"**Sources** — `/sources` shows what I know and when it was last indexed.",
 		"",
-		"Under each answer: *More sources* for further reading, 👍/👎 to tell us how it went.",
+		"Under each answer: *More sources* for further reading, *Why this answer?* to see how it was chosen, 👍/👎 to tell us how it went.",
 	}, "\n")}
 	return Message{Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}
 }
