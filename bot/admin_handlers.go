@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"futurebot/corpus"
+	"futurebot/gaps"
 	"futurebot/service"
 	"io"
 	"net/http"
@@ -27,6 +28,50 @@ func (b *Bot) adminRoutes() {
 	r.Handle(KindCommand, cmdIngest, b.requireAdmin(b.ingest))
 	r.Handle(KindCommand, cmdForget, b.requireAdmin(b.forget))
 	r.Handle(KindAutocomplete, cmdForget, b.requireAdmin(b.completeIngested))
+	r.Handle(KindCommand, cmdGaps, b.requireAdmin(b.listGaps))
+}
+
+// listGaps shows the questions members asked that the sources lack, most
+// asked first, grouped when near duplicates, with when they were last
+// asked, the nearest sources, and whether the index now answers them.
+func (b *Bot) listGaps(ctx context.Context, _ *Request) (*Response, error) {
+	if b.cfg.Gaps == nil {
+		m := TextMessage("The gaps log is off (GAPS_LOG=off): nothing is recorded.", true)
+		return &Response{Message: &m}, nil
+	}
+	entries, err := b.cfg.Gaps.Entries(time.Now())
+	if err != nil {
+		return nil, err
+	}
+	groups := gaps.Groups(entries, 10)
+	if len(groups) == 0 {
+		m := TextMessage("No gaps recorded: every question asked lately was answered, and no answer got a 👎.", true)
+		return &Response{Message: &m}, nil
+	}
+	var lines []string
+	for i, g := range groups {
+		line := fmt.Sprintf("**%d.** %s — %d×, last %s", i+1, Escape(truncate(g.Question, 200)), g.Count, g.LastAsked.UTC().Format("2006-01-02"))
+		if n := g.Kinds[gaps.ThumbsDown]; n > 0 {
+			line += fmt.Sprintf(" (%d 👎)", n)
+		}
+		if a, err := b.engine.Ask(ctx, g.Question); err == nil {
+			switch {
+			case a.Answered && len(a.Citations) > 0:
+				line += "\n  ✅ answered now, from " + Escape(truncate(a.Citations[0].Title, 100))
+			case len(a.Suggestions) > 0:
+				var near []string
+				for _, s := range a.Suggestions {
+					near = append(near, Escape(truncate(s.Title, 80)))
+				}
+				line += "\n  nearest: " + strings.Join(near, "; ")
+			}
+		}
+		lines = append(lines, line)
+	}
+	e := &discordgo.MessageEmbed{Title: "What members asked that the sources lack", Color: colorAnswer,
+		Description: truncate(strings.Join(lines, "\n"), maxEmbedDesc),
+		Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%d questions recorded; near duplicates grouped", len(entries))}}
+	return &Response{Message: &Message{Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}}, nil
 }
 
 // isAdmin: Manage Server (or Administrator), or listed in ADMIN_ROLE_IDS

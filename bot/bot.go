@@ -19,6 +19,7 @@ import (
 
 	"futurebot/answers"
 	"futurebot/corpus"
+	"futurebot/gaps"
 	"futurebot/ratelimit"
 	"futurebot/service"
 )
@@ -67,6 +68,9 @@ type Config struct {
 	ShardID, ShardCount int
 	// HTTPClient talks to Discord's REST API (see NewHTTPClient).
 	HTTPClient *http.Client
+	// Gaps, when set, records declined questions and 👎 (GAPS_LOG) for
+	// /gaps.
+	Gaps *gaps.Log
 	// DataDir is where feedback is appended (feedback.jsonl).
 	DataDir string
 	// DeferAfter is how long a reply may take before it is deferred.

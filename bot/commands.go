@@ -17,6 +17,7 @@ const (
 	cmdReindex = "reindex"
 	cmdIngest  = "ingest"
 	cmdForget  = "forget"
+	cmdGaps    = "gaps"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -73,5 +74,7 @@ func Commands(withAdmin bool) []*discordgo.ApplicationCommand {
 		&discordgo.ApplicationCommand{Name: cmdForget, Description: "Remove an ingested document and reindex (admins)",
 			DefaultMemberPermissions: adminOnly, Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{str("document", "The ingested document", true, true)}},
+		&discordgo.ApplicationCommand{Name: cmdGaps, Description: "What members asked that the sources lack (admins)",
+			DefaultMemberPermissions: adminOnly, Contexts: guildOnly},
 	)
 }

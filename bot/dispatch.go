@@ -68,7 +68,7 @@ func (b *Bot) serveInteraction(i *discordgo.Interaction, respond func(*discordgo
 		return
 	}
 	req.Ephemeral = req.Bool("private") || (req.Kind == KindComponent && req.Name != idPage) ||
-		req.Name == cmdReindex || req.Name == cmdIngest || req.Name == cmdForget
+		req.Name == cmdReindex || req.Name == cmdIngest || req.Name == cmdForget || req.Name == cmdGaps
 	ctx, cancel := workContext()
 	defer cancel()
 	if req.Kind == KindAutocomplete {

@@ -15,19 +15,20 @@ import (
 
 	"futurebot/answers"
 	"futurebot/corpus"
+	"futurebot/gaps"
 )
 
 // routes registers every handler.
 func (b *Bot) routes() {
 	r := b.router
 	r.Handle(KindCommand, cmdAsk, func(ctx context.Context, req *Request) (*Response, error) {
-		return b.answer(ctx, req.String("question"), req.Ephemeral)
+		return b.answer(ctx, req.ChannelID, req.String("question"), req.Ephemeral)
 	})
 	r.Handle(KindCommand, cmdAskMsg, func(ctx context.Context, req *Request) (*Response, error) {
-		return b.answer(ctx, req.Text, false)
+		return b.answer(ctx, req.ChannelID, req.Text, false)
 	})
 	r.Handle(KindMessage, "message", func(ctx context.Context, req *Request) (*Response, error) {
-		return b.answer(ctx, req.Text, false)
+		return b.answer(ctx, req.ChannelID, req.Text, false)
 	})
 	r.Handle(KindAutocomplete, cmdAsk, b.suggestQuestions)
 	r.Handle(KindCommand, cmdSearch, b.search)
@@ -52,7 +53,7 @@ func (b *Bot) routes() {
 // MaxQuestionRunes caps a question; longer ones are trimmed, with a note.
 const MaxQuestionRunes = 500
 
-func (b *Bot) answer(ctx context.Context, question string, private bool) (*Response, error) {
+func (b *Bot) answer(ctx context.Context, channel, question string, private bool) (*Response, error) {
 	start := time.Now()
 	question = cleanQuestion(question)
 	trimmed := false
@@ -72,6 +73,7 @@ func (b *Bot) answer(ctx context.Context, question string, private bool) (*Respo
 		b.metrics.questions.WithLabelValues("answered").Inc()
 	} else {
 		b.metrics.questions.WithLabelValues("abstained").Inc()
+		b.recordGap(question, channel, gaps.Declined)
 	}
 	m := AnswerMessage(a)
 	m.Ephemeral = private
@@ -235,6 +237,9 @@ func (b *Bot) feedbackClick(_ context.Context, req *Request) (*Response, error) 
 		return nil, err
 	}
 	b.metrics.feedback.WithLabelValues(parts[1]).Inc()
+	if parts[1] == "down" {
+		b.recordGap(q, req.ChannelID, gaps.ThumbsDown)
+	}
 	m := TextMessage("Thanks for the feedback — it helps improve the answers.", true)
 	return &Response{Message: &m}, nil
 }
@@ -475,4 +480,15 @@ func HelpMessage() Message {
 		"Under each answer: *More sources* for further reading, *Why this answer?* to see how it was chosen, 👍/👎 to tell us how it went.",
 	}, "\n")}
 	return Message{Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}
+}
+
+// recordGap notes a question the sources did not serve, when the gaps log
+// is on; a failure to write is logged, not shown to the member.
+func (b *Bot) recordGap(question, channel, kind string) {
+	if b.cfg.Gaps == nil || strings.TrimSpace(question) == "" {
+		return
+	}
+	if err := b.cfg.Gaps.Record(gaps.Entry{Question: question, Time: time.Now().UTC(), Channel: channel, Kind: kind}); err != nil {
+		b.log.Warn("recording a gap failed", "err", err)
+	}
 }

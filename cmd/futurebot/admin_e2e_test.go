@@ -16,6 +16,7 @@ import (
 
 	"futurebot/bot"
 	"futurebot/bot/discordtest"
+	"futurebot/gaps"
 	"futurebot/internal/testcorpus"
 	"futurebot/library"
 )
@@ -30,7 +31,7 @@ func TestAdminCommandsEndToEnd(t *testing.T) {
 	fake := discordtest.New(t)
 	client, _ := bot.NewHTTPClient(fake.URL())
 	b, err := bot.New(bot.Config{Token: "admin-test-token", HTTPClient: client, GuildID: "300000000000000001",
-		Admin: lib, AdminUsers: []string{"400000000000000099"}, MaxIngestBytes: 4096}, lib, lib.Info, quietLog, prometheus.NewRegistry())
+		Admin: lib, AdminUsers: []string{"400000000000000099"}, MaxIngestBytes: 4096, Gaps: gaps.Open(t.TempDir(), 0)}, lib, lib.Info, quietLog, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,10 +158,27 @@ func TestAdminCommandsEndToEnd(t *testing.T) {
 		t.Errorf("ingested file not answering: %q", a.Text)
 	}
 
+	// A question the sources lack is recorded, and /gaps lists it (admins)
+	// with the nearest sources; a member is refused.
+	fake.Dispatch(t, "INTERACTION_CREATE", fake.Interaction("735000000000000001", 2, "400000000000000001",
+		discordtest.Command("ask", discordtest.Option("question", "Who founded the harbour drone authority?", false)), nil))
+	reply("735000000000000001")
+	fake.Dispatch(t, "INTERACTION_CREATE", fake.Interaction("735000000000000002", 2, "400000000000000001", discordtest.Command("gaps"), nil))
+	if c := content(reply("735000000000000002")); !strings.Contains(c, "Manage Server") {
+		t.Errorf("/gaps by a member: %q", c)
+	}
+	fake.Dispatch(t, "INTERACTION_CREATE", discordtest.AdminMember(fake.Interaction("735000000000000003", 2, "400000000000000001", discordtest.Command("gaps"), nil)))
+	r := fake.WaitRequest(t, 30*time.Second, "the gaps", func(r discordtest.Request) bool {
+		return strings.Contains(r.Path, "735000000000000003") && strings.Contains(string(r.Body), "harbour drone authority")
+	})
+	if !strings.Contains(string(r.Body), "nearest") || !strings.Contains(string(r.Body), "1×") {
+		t.Errorf("/gaps: %s", r.Body)
+	}
+
 	// /forget autocompletes ingested files and removes one.
 	fake.Dispatch(t, "INTERACTION_CREATE", discordtest.AdminMember(fake.Interaction("740000000000000001", 4, "400000000000000001",
 		discordtest.Command("forget", discordtest.Option("document", "tid", true)), nil)))
-	r := fake.WaitRequest(t, 10*time.Second, "forget autocomplete", func(r discordtest.Request) bool {
+	r = fake.WaitRequest(t, 10*time.Second, "forget autocomplete", func(r discordtest.Request) bool {
 		return strings.HasPrefix(r.Path, "/interactions/740000000000000001/")
 	})
 	if !strings.Contains(string(r.Body), `"value":"tidal.md"`) {

@@ -15,6 +15,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"futurebot/corpus"
+	"futurebot/gaps"
 )
 
 // errConfig marks configuration problems.
@@ -198,6 +199,17 @@ func (c *config) staleAfter() (time.Duration, error) {
 	if raw == "off" || raw == "0" {
 		return -1, nil
 	}
+	d, err := parseAge(raw)
+	if err != nil {
+		return 0, fmt.Errorf("STALE_AFTER %q: want an age such as 18mo, 540d, 1.5y or off", raw)
+	}
+	return d, nil
+}
+
+// parseAge reads an age: "540d", "18mo", "1.5y", "6 months", "2 weeks" or
+// a Go duration such as "4380h".
+func parseAge(raw string) (time.Duration, error) {
+	raw = strings.ToLower(strings.TrimSpace(raw))
 	if m := ageRe.FindStringSubmatch(raw); m != nil {
 		n, err := strconv.ParseFloat(m[1], 64)
 		if err == nil && n > 0 {
@@ -208,7 +220,7 @@ func (c *config) staleAfter() (time.Duration, error) {
 	if d, err := time.ParseDuration(raw); err == nil && d > 0 {
 		return d, nil
 	}
-	return 0, fmt.Errorf("STALE_AFTER %q: want an age such as 18mo, 540d, 1.5y or off", raw)
+	return 0, fmt.Errorf("%q is not an age", raw)
 }
 
 var ageRe = regexp.MustCompile(`^(\d+(?:\.\d+)?)\s*(d|days?|w|weeks?|mo|months?|y|years?)$`)
@@ -223,6 +235,32 @@ func ageUnit(u string) string {
 		return "w"
 	}
 	return "y"
+}
+
+// gapsLog is the gaps log of DATA_DIR, or nil when GAPS_LOG is off;
+// GAPS_RETENTION (default 30 days) is how long its entries are kept.
+func (c *config) gapsLog() (*gaps.Log, error) {
+	var problems []string
+	on := true
+	switch v := strings.ToLower(c.lookup("GAPS_LOG", "on")); v {
+	case "on", "true", "1", "yes":
+	case "off", "false", "0", "no":
+		on = false
+	default:
+		problems = append(problems, fmt.Sprintf("GAPS_LOG %q: want on or off", v))
+	}
+	raw := c.lookup("GAPS_RETENTION", "30d")
+	retention, err := parseAge(raw)
+	if err != nil || retention <= 0 {
+		problems = append(problems, fmt.Sprintf("GAPS_RETENTION %q: want an age such as 30d or 6mo", raw))
+	}
+	if len(problems) > 0 {
+		return nil, configError(problems)
+	}
+	if !on {
+		return nil, nil
+	}
+	return gaps.Open(c.DataDir, retention), nil
 }
 
 // corpusFS returns the corpus to read: CORPUS_DIR, or the built-in one.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"futurebot/gaps"
 	"io"
 	"os"
 	"os/exec"
@@ -489,5 +490,23 @@ func TestAskExplain(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(out), &a); err != nil || len(a.Explain.Types) == 0 || a.Explain.Why == "" || len(a.Explain.Considered) == 0 {
 		t.Errorf("ask --explain --json: %v\n%s", err, out)
+	}
+}
+
+// TestGapsCommand lists the recorded gaps with the nearest sources, and
+// says so when the log is off.
+func TestGapsCommand(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "d")
+	l := gaps.Open(data, 0)
+	for range 2 {
+		l.Record(gaps.Entry{Question: "Who founded Unitree?", Time: time.Now(), Kind: gaps.Declined})
+	}
+	out, stderr, code := run(t, dir, nil, "", "gaps", "--data", data)
+	if code != 0 || !strings.Contains(out, "Who founded Unitree? — 2×") || !strings.Contains(out, "nearest:") {
+		t.Errorf("gaps: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if out, _, code := run(t, dir, map[string]string{"GAPS_LOG": "off"}, "", "gaps", "--data", data); code != 0 || !strings.Contains(out, "off") {
+		t.Errorf("gaps with GAPS_LOG=off: exit %d\n%s", code, out)
 	}
 }

@@ -41,6 +41,7 @@ var commands = map[string]command{
 	"health":  &healthCommand{},
 	"bench":   &benchCommand{},
 	"version": &versionCommand{},
+	"gaps":    &gapsCommand{},
 }
 
 // help is what each command does, and one way to use it, for --help.
@@ -60,6 +61,8 @@ var help = map[string]struct{ does, usage, example string }{
 	"bench": {"Measures indexing and answering against plain Bleve on passages made from real text.",
 		"futurebot bench [--passages N] [--questions M] [--json]", "futurebot bench --passages 100000 --questions 1000"},
 	"version": {"Prints futurebot's version and the revision it was built from.", "futurebot version", "futurebot version"},
+	"gaps": {"Lists what members asked that the sources lack (declined questions and 👎), most asked first, with the nearest sources.",
+		"futurebot gaps [--corpus DIR] [--data DIR]", "futurebot gaps --data ./data"},
 }
 
 // commandUsage prints a command's --help: what it does, how to call it, an
@@ -90,6 +93,7 @@ Usage:
   futurebot health                check a running bot's /healthz (exit 0 when ready)
   futurebot bench [--passages N] [--questions M] [--json]
                                   measure indexing and answers against plain Bleve
+  futurebot gaps [--data DIR]     what members asked that the sources lack
   futurebot version               print the version
   futurebot COMMAND --help        what a command does, with an example
 

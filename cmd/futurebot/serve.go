@@ -116,6 +116,14 @@ func readBotSettings(c *config) (botSettings, error) {
 	if _, err := c.staleAfter(); err != nil {
 		problems = append(problems, err.Error())
 	}
+	if g, err := c.gapsLog(); err != nil {
+		var ce configErr
+		if errors.As(err, &ce) {
+			problems = append(problems, ce...)
+		}
+	} else {
+		s.cfg.Gaps = g
+	}
 	switch w := strings.ToLower(c.lookup("WATCH_CORPUS", "false")); w {
 	case "true", "1", "yes", "on":
 		s.watch = true
