@@ -20,15 +20,16 @@ import (
 
 // adminRoutes registers the admin commands when an Admin is configured.
 func (b *Bot) adminRoutes() {
+	r := b.router
+	r.Handle(KindCommand, cmdGaps, b.requireAdmin(b.listGaps))
+	r.Handle(KindCommand, cmdSettings, b.requireAdmin(b.settings))
 	if b.cfg.Admin == nil {
 		return
 	}
-	r := b.router
 	r.Handle(KindCommand, cmdReindex, b.requireAdmin(b.reindex))
 	r.Handle(KindCommand, cmdIngest, b.requireAdmin(b.ingest))
 	r.Handle(KindCommand, cmdForget, b.requireAdmin(b.forget))
 	r.Handle(KindAutocomplete, cmdForget, b.requireAdmin(b.completeIngested))
-	r.Handle(KindCommand, cmdGaps, b.requireAdmin(b.listGaps))
 }
 
 // listGaps shows the questions members asked that the sources lack, most

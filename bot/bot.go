@@ -105,6 +105,7 @@ type Bot struct {
 	workMu    sync.Mutex    // orders begin against shutdown
 	quit      chan struct{} // closed when shutdown begins
 	work      *tracker      // the replies and registration in flight
+	channels  *channelStore // /settings
 	seen      *seenSet
 	feedback  *feedbackLog
 	registerd chan struct{}
@@ -155,6 +156,11 @@ func New(cfg Config, engine Engine, info func() service.IndexInfo, log *slog.Log
 		seen: newSeenSet(8192), feedback: newFeedbackLog(cfg.DataDir), work: newTracker(), registerd: make(chan struct{}), quit: make(chan struct{})}
 	b.selfID.Store("")
 	b.appID.Store("")
+	channels, err := loadChannels(cfg.DataDir)
+	if err != nil {
+		log.Error("reading the channels' settings failed", "err", err)
+	}
+	b.channels = channels
 	b.router = NewRouter(Deferral(cfg.DeferAfter), Logging(log), Recover(log), RateLimit(ratelimit.New(cfg.RateLimit), b.metrics.rateLimited.Inc))
 	b.routes()
 	// Handlers run in the order events arrive, on the gateway's goroutine;

@@ -6,18 +6,19 @@ import (
 
 // Command names.
 const (
-	cmdAsk     = "ask"
-	cmdSearch  = "search"
-	cmdSector  = "sector"
-	cmdCompany = "company"
-	cmdPolicy  = "policy"
-	cmdSources = "sources"
-	cmdHelp    = "help"
-	cmdAskMsg  = "Ask futurebot"
-	cmdReindex = "reindex"
-	cmdIngest  = "ingest"
-	cmdForget  = "forget"
-	cmdGaps    = "gaps"
+	cmdAsk      = "ask"
+	cmdSearch   = "search"
+	cmdSector   = "sector"
+	cmdCompany  = "company"
+	cmdPolicy   = "policy"
+	cmdSources  = "sources"
+	cmdHelp     = "help"
+	cmdAskMsg   = "Ask futurebot"
+	cmdReindex  = "reindex"
+	cmdIngest   = "ingest"
+	cmdForget   = "forget"
+	cmdGaps     = "gaps"
+	cmdSettings = "settings"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -57,11 +58,15 @@ func Commands(withAdmin bool) []*discordgo.ApplicationCommand {
 		{Name: cmdHelp, Description: "What futurebot does and how to ask"},
 		{Name: cmdAskMsg, Type: discordgo.MessageApplicationCommand},
 	}
+	adminOnly := ptr(int64(discordgo.PermissionManageGuild))
+	guildOnly := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	cmds = append(cmds,
+		&discordgo.ApplicationCommand{Name: cmdGaps, Description: "What members asked that the sources lack (admins)",
+			DefaultMemberPermissions: adminOnly, Contexts: guildOnly},
+		settingsCommand(adminOnly, guildOnly))
 	if !withAdmin {
 		return cmds
 	}
-	adminOnly := ptr(int64(discordgo.PermissionManageGuild))
-	guildOnly := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
 	return append(cmds,
 		&discordgo.ApplicationCommand{Name: cmdReindex, Description: "Rebuild the index from the corpus (admins)",
 			DefaultMemberPermissions: adminOnly, Contexts: guildOnly},
@@ -74,7 +79,5 @@ func Commands(withAdmin bool) []*discordgo.ApplicationCommand {
 		&discordgo.ApplicationCommand{Name: cmdForget, Description: "Remove an ingested document and reindex (admins)",
 			DefaultMemberPermissions: adminOnly, Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{str("document", "The ingested document", true, true)}},
-		&discordgo.ApplicationCommand{Name: cmdGaps, Description: "What members asked that the sources lack (admins)",
-			DefaultMemberPermissions: adminOnly, Contexts: guildOnly},
 	)
 }

@@ -67,8 +67,12 @@ func (b *Bot) serveInteraction(i *discordgo.Interaction, respond func(*discordgo
 		}
 		return
 	}
-	req.Ephemeral = req.Bool("private") || (req.Kind == KindComponent && req.Name != idPage) ||
-		req.Name == cmdReindex || req.Name == cmdIngest || req.Name == cmdForget || req.Name == cmdGaps
+	private, given := req.Options["private"].(bool)
+	if !given && req.Kind == KindCommand && req.Name == cmdAsk {
+		private = b.privateByDefault(req.ChannelID)
+	}
+	req.Ephemeral = private || (req.Kind == KindComponent && req.Name != idPage) ||
+		req.Name == cmdReindex || req.Name == cmdIngest || req.Name == cmdForget || req.Name == cmdGaps || req.Name == cmdSettings
 	ctx, cancel := workContext()
 	defer cancel()
 	if req.Kind == KindAutocomplete {
@@ -209,7 +213,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	}))
 	// A direct message is a conversation with the bot: it counts as an
 	// ask-channel.
-	askChannel := slices.Contains(b.cfg.AskChannels, m.ChannelID) || m.GuildID == ""
+	askChannel := b.answersWithoutMention(m.ChannelID) || m.GuildID == ""
 	if !mentioned && !(askChannel && readsAsQuestion(question)) {
 		return
 	}

@@ -618,3 +618,45 @@ func TestMissingPermissionsExplained(t *testing.T) {
 		t.Errorf("the missing permissions were explained %d times, want once:\n%s", n, h.logs.String())
 	}
 }
+
+// TestChannelSettings: an admin's /settings apply at once in the channel
+// and survive a restart; a member may not change them.
+func TestChannelSettings(t *testing.T) {
+	h := start(t, nil, nil)
+	const ch = "300000000000000007"
+	settings := func(h *harness, id string, admin bool, opts ...map[string]any) string {
+		i := h.fake.Interaction(id, 2, "400000000000000001", discordtest.Command("settings", opts...), nil)
+		i["channel_id"] = ch
+		if admin {
+			i = discordtest.AdminMember(i)
+		}
+		h.fake.Dispatch(t, "INTERACTION_CREATE", i)
+		_, data := h.reply(t, id)
+		c, _ := data["content"].(string)
+		return c
+	}
+	if c := settings(h, "960000000000000001", false, discordtest.Option("answer_without_mention", true, false)); !strings.Contains(c, "Manage Server") {
+		t.Errorf("a member changed the settings: %q", c)
+	}
+	c := settings(h, "960000000000000002", true, discordtest.Option("answer_without_mention", true, false), discordtest.Option("private_by_default", true, false))
+	if !strings.Contains(c, "without a mention: **on**") || !strings.Contains(c, "privately by default: **on**") {
+		t.Errorf("/settings: %q", c)
+	}
+	// A question without a mention is now answered in the channel.
+	h.fake.Dispatch(t, "MESSAGE_CREATE", discordtest.MessageCreate("960000000000000003", ch, "400000000000000001", "What is BCI?"))
+	h.fake.WaitRequest(t, wait, "reply without a mention", func(r discordtest.Request) bool {
+		return r.Method == "POST" && r.Path == "/channels/"+ch+"/messages"
+	})
+	// /ask is private unless the member says otherwise.
+	ask := h.fake.Interaction("960000000000000004", 2, "400000000000000001", discordtest.Command("ask", discordtest.Option("question", "What is BCI?", false)), nil)
+	ask["channel_id"] = ch
+	h.fake.Dispatch(t, "INTERACTION_CREATE", ask)
+	if _, data := h.reply(t, "960000000000000004"); int(data["flags"].(float64))&64 == 0 {
+		t.Error("/ask in a private-by-default channel was public")
+	}
+	// Kept across a restart: a new bot on the same data directory.
+	h2 := startWith(t, func(c *bot.Config) { c.DataDir = h.cfg.DataDir }, nil)
+	if c := settings(h2, "960000000000000005", true); !strings.Contains(c, "without a mention: **on**") {
+		t.Errorf("after a restart: %q", c)
+	}
+}

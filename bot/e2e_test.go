@@ -231,7 +231,7 @@ func TestRegistersCommands(t *testing.T) {
 			t.Errorf("/%s description has %d characters", c.Name, len(c.Description))
 		}
 	}
-	want := "ask,search,sector,company,policy,sources,help,Ask futurebot"
+	want := "ask,search,sector,company,policy,sources,help,Ask futurebot,gaps,settings"
 	if got := strings.Join(names, ","); got != want {
 		t.Errorf("registered %s, want %s", got, want)
 	}
