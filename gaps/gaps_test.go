@@ -56,3 +56,15 @@ func TestBounded(t *testing.T) {
 		t.Errorf("%d entries kept, over %d", len(entries), MaxEntries)
 	}
 }
+
+// BenchmarkRecord is the cost a declined question adds: one appended,
+// synced line.
+func BenchmarkRecord(b *testing.B) {
+	l := Open(b.TempDir(), 0)
+	now := time.Now()
+	for b.Loop() {
+		if err := l.Record(Entry{Question: "Who founded Unitree?", Time: now, Kind: Declined}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
