@@ -37,6 +37,25 @@ type ExplainedTerm struct {
 	Found bool `json:"found"`
 }
 
+// String is the word with its share, and "(not found)" when no passage
+// read holds it: "miit 18%".
+func (t ExplainedTerm) String() string {
+	s := fmt.Sprintf("%s %.0f%%", t.Term, 100*t.Share)
+	if !t.Found {
+		s += " (not found)"
+	}
+	return s
+}
+
+// TermList lists the explanation's words with their shares.
+func (x *Explanation) TermList() string {
+	var out []string
+	for _, t := range x.Terms {
+		out = append(out, t.String())
+	}
+	return strings.Join(out, ", ")
+}
+
 // Considered is one window the engine weighed.
 type Considered struct {
 	Title    string  `json:"title"`

@@ -334,15 +334,7 @@ func WhyMessage(a answers.Answer, info service.IndexInfo) Message {
 		fmt.Fprintf(&b, "**Entities:** %s\n", Escape(truncate(strings.Join(x.Entities, ", "), 300)))
 	}
 	fmt.Fprintf(&b, "**Expects:** %s\n", Escape(strings.Join(x.Types, " and ")))
-	var terms []string
-	for _, t := range x.Terms {
-		w := fmt.Sprintf("%s %.0f%%", t.Term, 100*t.Share)
-		if !t.Found {
-			w += " (not found)"
-		}
-		terms = append(terms, w)
-	}
-	fmt.Fprintf(&b, "**Words and their weight:** %s\n", Escape(truncate(strings.Join(terms, ", "), 500)))
+	fmt.Fprintf(&b, "**Words and their weight:** %s\n", Escape(truncate(x.TermList(), 500)))
 	if len(x.Alternatives) > 0 {
 		fmt.Fprintf(&b, "**Also searched:** %s\n", Escape(truncate(strings.Join(x.Alternatives, "; "), 500)))
 	}

@@ -125,15 +125,7 @@ func (s Style) Explanation(out io.Writer, x *answers.Explanation) error {
 		fmt.Fprintf(&b, "  entities: %s\n", strings.Join(x.Entities, ", "))
 	}
 	fmt.Fprintf(&b, "  expects: %s\n", strings.Join(x.Types, " and "))
-	var terms []string
-	for _, t := range x.Terms {
-		mark := ""
-		if !t.Found {
-			mark = " (not in the passages read)"
-		}
-		terms = append(terms, fmt.Sprintf("%s %.0f%%%s", t.Term, 100*t.Share, mark))
-	}
-	fmt.Fprintf(&b, "  words and their weight: %s\n", strings.Join(terms, ", "))
+	fmt.Fprintf(&b, "  words and their weight: %s\n", x.TermList())
 	if len(x.Alternatives) > 0 {
 		fmt.Fprintf(&b, "  also searched: %s\n", strings.Join(x.Alternatives, "; "))
 	}

@@ -332,7 +332,7 @@ func TestHTTPAddrSetting(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{map[string]string{}, ":8080"},
+		{map[string]string{}, defaultHTTPAddr},
 		{map[string]string{"HTTP_ADDR": ""}, ""},
 		{map[string]string{"HTTP_ADDR": "off"}, ""},
 		{map[string]string{"HTTP_ADDR": "127.0.0.1:9"}, "127.0.0.1:9"},
