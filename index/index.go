@@ -107,6 +107,22 @@ type Index struct {
 // ErrEmpty is returned when a build would produce an index without documents.
 var ErrEmpty = errors.New("no documents to index")
 
+// held reports at once whether another process holds the Bleve store file
+// open for writing (Bleve's open would wait for the lock until its
+// timeout).
+func held(name string) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+		return errors.Is(err, syscall.EWOULDBLOCK)
+	}
+	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return false
+}
+
 // openConfig is how Bleve opens an index: waiting a little for a lock held
 // by another process, and read-only when the index sits on a read-only
 // volume (a baked image, a read-only mount), where searching needs no
@@ -202,6 +218,11 @@ func Open(dir string, opts Options) (*Index, error) {
 		return nil, fmt.Errorf("open index %q: %w", dir, err)
 	}
 	n := max(meta.Shards, 1)
+	for i := range n {
+		if held(filepath.Join(shardPath(dir, n, i), "store", "root.bolt")) {
+			return nil, fmt.Errorf("open index %q: %w", dir, ErrLocked)
+		}
+	}
 	var shards []bleve.Index
 	for i := range n {
 		b, err := bleve.OpenUsing(shardPath(dir, n, i), openConfig(dir))
