@@ -34,3 +34,16 @@ func BenchmarkAskSQuAD(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkFollowUp reads a follow-up with five earlier questions: what a
+// question in a thread costs before it is answered.
+func BenchmarkFollowUp(b *testing.B) {
+	e := buildEngine(b, defaultCorpus(b), index.Options{}, answers.Options{})
+	earlier := []string{"What is BCI?", "Who are the Six Little Dragons?", "What does Unitree make?",
+		"Which city is DeepSeek from?", "What is Game Science?"}
+	for b.Loop() {
+		if _, changed := e.FollowUp(earlier, "when was it founded?"); !changed {
+			b.Fatal("not read as a follow-up")
+		}
+	}
+}

@@ -39,6 +39,9 @@ type Answerer interface {
 	// AskExplained answers as Ask does and says how ("Why this answer?").
 	AskExplained(ctx context.Context, question string) (answers.Answer, error)
 	SuggestQuestions(ctx context.Context, typed string, n int) ([]string, error)
+	// FollowUp reads a question asked in a conversation, given the
+	// questions before it as understood (threads).
+	FollowUp(earlier []string, question string) (string, bool)
 }
 
 // Looker finds sectors, companies and policies by name and describes them
@@ -106,6 +109,7 @@ type Bot struct {
 	quit      chan struct{} // closed when shutdown begins
 	work      *tracker      // the replies and registration in flight
 	channels  *channelStore // /settings
+	threads   *threadStore  // the threads the bot opened, and their conversations
 	seen      *seenSet
 	feedback  *feedbackLog
 	registerd chan struct{}
@@ -161,6 +165,11 @@ func New(cfg Config, engine Engine, info func() service.IndexInfo, log *slog.Log
 		log.Error("reading the channels' settings failed", "err", err)
 	}
 	b.channels = channels
+	threads, err := loadThreads(cfg.DataDir, time.Now)
+	if err != nil {
+		log.Error("reading the bot's threads failed", "err", err)
+	}
+	b.threads = threads
 	b.router = NewRouter(Deferral(cfg.DeferAfter), Logging(log), Recover(log), RateLimit(ratelimit.New(cfg.RateLimit), b.metrics.rateLimited.Inc))
 	b.routes()
 	// Handlers run in the order events arrive, on the gateway's goroutine;

@@ -124,9 +124,10 @@ func (b *Bot) serveInteraction(i *discordgo.Interaction, respond func(*discordgo
 	// Replies to an interaction are safe to retry: Discord takes one
 	// response per interaction, and an edit of the original is idempotent.
 	var err error
+	var sent *discordgo.Message
 	switch {
 	case deferred:
-		err = retry(func() error { _, err := s.InteractionResponseEdit(i, msg.webhookEdit()); return err })
+		err = retry(func() error { sent, err = s.InteractionResponseEdit(i, msg.webhookEdit()); return err })
 	case r.resp != nil && r.resp.Update:
 		err = respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: msg.interactionData()})
 	default:
@@ -134,6 +135,8 @@ func (b *Bot) serveInteraction(i *discordgo.Interaction, respond func(*discordgo
 	}
 	if err != nil {
 		b.log.Warn("reply failed", "id", i.ID, "name", req.Name, "err", err)
+	} else if b.autoThread(req, msg) {
+		b.threadOnReply(i, req, msg, sent)
 	}
 	if r.resp != nil && r.resp.Progress != nil {
 		for m := range r.resp.Progress {
@@ -244,6 +247,17 @@ func (b *Bot) answerMessage(s *discordgo.Session, m *discordgo.Message, question
 	if msg.Ephemeral {
 		// A channel reply cannot be private; keep it short and neutral.
 		msg.Ephemeral = false
+	}
+	if b.autoThread(req, msg) {
+		// Answered in a thread opened on the question.
+		id, err := b.openThread(m.ChannelID, m.ID, questionOf(&discordgo.Message{Embeds: msg.Embeds}), false)
+		if err == nil {
+			if _, err := s.ChannelMessageSendComplex(id, msg.messageSend(nil)); err != nil {
+				b.log.Warn("answer in a new thread failed", "thread", id, "err", err)
+			}
+			return
+		}
+		b.threadFailed(m.ChannelID, err)
 	}
 	// Not retried: a message Discord half-accepted could appear twice.
 	if _, err := s.ChannelMessageSendComplex(m.ChannelID, msg.messageSend(ref)); err != nil {

@@ -230,8 +230,8 @@ func TestButtons(t *testing.T) {
 	h := start(t, nil, nil)
 	msg := answerMessage(t, h, "940000000000000001", "What share of humanoid robot companies are Chinese?")
 	ids := customIDs(msg)
-	if len(ids) != 4 {
-		t.Fatalf("answer buttons: %v, want more sources, why this answer, 👍, 👎", ids)
+	if len(ids) != 5 || !strings.HasPrefix(ids[4], "thread:") {
+		t.Fatalf("answer buttons: %v, want more sources, why this answer, 👍, 👎, continue in thread", ids)
 	}
 	click(h, t, "940000000000000002", ids[0], msg)
 	_, data := h.reply(t, "940000000000000002")

@@ -21,15 +21,17 @@ import (
 // routes registers every handler.
 func (b *Bot) routes() {
 	r := b.router
-	r.Handle(KindCommand, cmdAsk, func(ctx context.Context, req *Request) (*Response, error) {
-		return b.answer(ctx, req.ChannelID, req.String("question"), req.Ephemeral)
-	})
-	r.Handle(KindCommand, cmdAskMsg, func(ctx context.Context, req *Request) (*Response, error) {
-		return b.answer(ctx, req.ChannelID, req.Text, false)
-	})
-	r.Handle(KindMessage, "message", func(ctx context.Context, req *Request) (*Response, error) {
-		return b.answer(ctx, req.ChannelID, req.Text, false)
-	})
+	ask := func(question func(*Request) string) Handler {
+		return func(ctx context.Context, req *Request) (*Response, error) {
+			if b.threads.known(req.ChannelID) {
+				return b.followUp(ctx, req, question(req))
+			}
+			return b.answer(ctx, req, question(req))
+		}
+	}
+	r.Handle(KindCommand, cmdAsk, ask(func(req *Request) string { return req.String("question") }))
+	r.Handle(KindCommand, cmdAskMsg, ask(func(req *Request) string { return req.Text }))
+	r.Handle(KindMessage, "message", ask(func(req *Request) string { return req.Text }))
 	r.Handle(KindAutocomplete, cmdAsk, b.suggestQuestions)
 	r.Handle(KindCommand, cmdSearch, b.search)
 	r.Handle(KindAutocomplete, cmdSearch, b.completeEntity)
@@ -44,6 +46,7 @@ func (b *Bot) routes() {
 	})
 	r.Handle(KindComponent, idMore, b.moreSources)
 	r.Handle(KindComponent, idWhy, b.why)
+	r.Handle(KindComponent, idThread, b.continueInThread)
 	r.Handle(KindComponent, idFeedback, b.feedbackClick)
 	r.Handle(KindComponent, idPage, b.searchPage)
 	b.adminRoutes()
@@ -53,14 +56,49 @@ func (b *Bot) routes() {
 // MaxQuestionRunes caps a question; longer ones are trimmed, with a note.
 const MaxQuestionRunes = 500
 
-func (b *Bot) answer(ctx context.Context, channel, question string, private bool) (*Response, error) {
+func (b *Bot) answer(ctx context.Context, req *Request, question string) (*Response, error) {
 	start := time.Now()
-	question = cleanQuestion(question)
-	trimmed := false
-	if r := []rune(question); len(r) > MaxQuestionRunes {
-		question, trimmed = string(r[:MaxQuestionRunes]), true
-	}
+	question, trimmed := trimQuestion(cleanQuestion(question))
 	a, err := b.engine.Ask(ctx, question)
+	return b.reply(req, a, err, start, trimmed, "")
+}
+
+// followUp answers a question asked in one of the bot's threads, read with
+// the questions asked there before it. When the conversation leads
+// nowhere but the question alone has an answer, that answer is given.
+func (b *Bot) followUp(ctx context.Context, req *Request, question string) (*Response, error) {
+	start := time.Now()
+	asked, trimmed := trimQuestion(cleanQuestion(question))
+	earlier := b.threads.earlier(req.ChannelID, func(since time.Time) []string {
+		return b.readConversation(req.ChannelID, req.Kind == KindMessage, req.ID, since)
+	})
+	understood, changed := b.engine.FollowUp(earlier, asked)
+	a, err := b.engine.Ask(ctx, understood)
+	if err == nil && changed && !a.Answered {
+		if alone, err := b.engine.Ask(ctx, asked); err == nil && alone.Answered {
+			a, understood, changed = alone, asked, false
+		}
+	}
+	if err == nil && strings.TrimSpace(understood) != "" {
+		b.threads.add(req.ChannelID, understood)
+	}
+	note := ""
+	if changed {
+		note = "Understood as: " + Escape(truncate(understood, 300))
+	}
+	return b.reply(req, a, err, start, trimmed, note)
+}
+
+// trimQuestion cuts a question to MaxQuestionRunes.
+func trimQuestion(q string) (string, bool) {
+	if r := []rune(q); len(r) > MaxQuestionRunes {
+		return string(r[:MaxQuestionRunes]), true
+	}
+	return q, false
+}
+
+// reply renders an answer to req, with a note before it.
+func (b *Bot) reply(req *Request, a answers.Answer, err error, start time.Time, trimmed bool, note string) (*Response, error) {
 	if errors.Is(err, answers.ErrEmptyQuestion) {
 		m := TextMessage("Ask me something about China's future industries — for example: Who are the Six Little Dragons?", true)
 		return &Response{Message: &m}, nil
@@ -73,12 +111,16 @@ func (b *Bot) answer(ctx context.Context, channel, question string, private bool
 		b.metrics.questions.WithLabelValues("answered").Inc()
 	} else {
 		b.metrics.questions.WithLabelValues("abstained").Inc()
-		b.recordGap(question, channel, gaps.Declined)
+		b.recordGap(a.Question, req.ChannelID, gaps.Declined)
 	}
 	m := AnswerMessage(a)
-	m.Ephemeral = private
+	m.Ephemeral = req.Kind == KindCommand && req.Name == cmdAsk && req.Ephemeral
 	if trimmed {
-		m.Content = fmt.Sprintf("Your question was long, so I read only its first %d characters.", MaxQuestionRunes)
+		note = strings.TrimSpace(note + fmt.Sprintf("\nYour question was long, so I read only its first %d characters.", MaxQuestionRunes))
+	}
+	m.Content = note
+	if b.offersThread(req, m.Ephemeral) {
+		addButton(&m, discordgo.Button{Label: "Continue in thread", Style: discordgo.SecondaryButton, CustomID: idThread + ":" + questionHash(a.Question)})
 	}
 	return &Response{Message: &m}, nil
 }
@@ -477,7 +519,7 @@ func HelpMessage() Message {
 		"**Look up** — `/sector`, `/company`, `/policy` show what the sources say about one of them (names and aliases autocomplete).",
 		"**Sources** — `/sources` shows what I know and when it was last indexed.",
 		"",
-		"Under each answer: *More sources* for further reading, *Why this answer?* to see how it was chosen, 👍/👎 to tell us how it went.",
+		"Under each answer: *More sources* for further reading, *Why this answer?* to see how it was chosen, 👍/👎 to tell us how it went, and *Continue in thread* to ask follow-ups (\"and Unitree?\", \"when was it founded?\") that I read with your question.",
 	}, "\n")}
 	return Message{Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}
 }

@@ -189,6 +189,7 @@ func questionHash(q string) string {
 const (
 	idMore     = "more"
 	idWhy      = "why"
+	idThread   = "thread"
 	idFeedback = "fb"
 	idPage     = "page"
 )

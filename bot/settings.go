@@ -21,6 +21,9 @@ type ChannelSettings struct {
 	AnswerWithoutMention *bool `json:"answer_without_mention,omitempty"`
 	// PrivateByDefault answers /ask privately unless private:False is given.
 	PrivateByDefault *bool `json:"private_by_default,omitempty"`
+	// Threads opens a thread on every answer in the channel, where
+	// follow-up questions are read with it.
+	Threads *bool `json:"threads,omitempty"`
 }
 
 // settingsFile is where the channels' settings are kept in DATA_DIR.
@@ -77,12 +80,18 @@ func (s *channelStore) set(channel string, change func(*ChannelSettings)) (Chann
 	if err != nil {
 		return c, err
 	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
-		return c, err
+	return c, writeFileAtomic(s.path, data)
+}
+
+// writeFileAtomic replaces path with data through a temporary file synced
+// and renamed into place, so a crash leaves the old file or the new one.
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.path), ".channels-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
 	if err != nil {
-		return c, err
+		return err
 	}
 	defer os.Remove(tmp.Name())
 	_, err = tmp.Write(data)
@@ -93,9 +102,9 @@ func (s *channelStore) set(channel string, change func(*ChannelSettings)) (Chann
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), s.path)
+		err = os.Rename(tmp.Name(), path)
 	}
-	return c, err
+	return err
 }
 
 // answersWithoutMention reports whether messages in channel that read as
@@ -124,7 +133,7 @@ func (b *Bot) settings(_ context.Context, req *Request) (*Response, error) {
 		for _, opt := range []struct {
 			name  string
 			field **bool
-		}{{optWithoutMention, &c.AnswerWithoutMention}, {optPrivateByDefault, &c.PrivateByDefault}} {
+		}{{optWithoutMention, &c.AnswerWithoutMention}, {optPrivateByDefault, &c.PrivateByDefault}, {optThreads, &c.Threads}} {
 			if v, ok := req.Options[opt.name].(bool); ok {
 				*opt.field = &v
 			}
@@ -145,7 +154,8 @@ func (b *Bot) settings(_ context.Context, req *Request) (*Response, error) {
 		fmt.Sprintf("**Settings of this channel** (<#%s>)", req.ChannelID),
 		fmt.Sprintf("• answer questions without a mention: **%s**", yes(b.answersWithoutMention(req.ChannelID))),
 		fmt.Sprintf("• answer /ask privately by default: **%s**", yes(b.privateByDefault(req.ChannelID))),
-		"Change one with `/settings answer_without_mention:True` (or `private_by_default`); they apply at once and are kept across restarts.",
+		fmt.Sprintf("• answer in threads, where follow-ups are read with the question: **%s**", yes(b.threadsOn(req.ChannelID))),
+		"Change one with `/settings answer_without_mention:True` (or `private_by_default`, `threads`); they apply at once and are kept across restarts.",
 	}
 	m := TextMessage(strings.Join(lines, "\n"), true)
 	return &Response{Message: &m}, nil
@@ -155,6 +165,7 @@ func (b *Bot) settings(_ context.Context, req *Request) (*Response, error) {
 const (
 	optWithoutMention   = "answer_without_mention"
 	optPrivateByDefault = "private_by_default"
+	optThreads          = "threads"
 )
 
 // settingsCommand is /settings, for admins.
@@ -164,5 +175,6 @@ func settingsCommand(adminOnly *int64, guildOnly *[]discordgo.InteractionContext
 		Options: []*discordgo.ApplicationCommandOption{
 			{Type: discordgo.ApplicationCommandOptionBoolean, Name: optWithoutMention, Description: "Answer questions here without a mention"},
 			{Type: discordgo.ApplicationCommandOptionBoolean, Name: optPrivateByDefault, Description: "Answer /ask privately unless private:False"},
+			{Type: discordgo.ApplicationCommandOptionBoolean, Name: optThreads, Description: "Open a thread on every answer, for follow-up questions"},
 		}}
 }

@@ -283,6 +283,14 @@ func (l *Library) Resolve(kind corpus.EntityKind, name string, n int) (out []ans
 	return out
 }
 
+// FollowUp reads a question asked in a conversation (see
+// answers.Engine.FollowUp).
+func (l *Library) FollowUp(earlier []string, q string) (out string, changed bool) {
+	out = q
+	l.engine(func(e *answers.Engine) error { out, changed = e.FollowUp(earlier, q); return nil })
+	return out, changed
+}
+
 // SuggestQuestions completes a question being typed.
 func (l *Library) SuggestQuestions(ctx context.Context, typed string, n int) (out []string, err error) {
 	err = l.engine(func(e *answers.Engine) error { out, err = e.SuggestQuestions(ctx, typed, n); return err })

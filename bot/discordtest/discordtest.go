@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +22,7 @@ import (
 type Request struct {
 	Method string
 	Path   string // without the /api/v9 prefix
+	Query  string // the URL's query, without "?"
 	Body   []byte
 	At     time.Time
 }
@@ -49,13 +51,19 @@ type Fake struct {
 	faults     []fault
 	nextID     int
 	files      map[string][]byte
+	// messages are the messages of each channel, oldest first: those the
+	// bot sent and those dispatched as MESSAGE_CREATE.
+	messages map[string][]map[string]any
+	threads  map[string]map[string]any
+	// originals are the replies to interactions, by token.
+	originals map[string]map[string]any
 	// NoApplicationInReady leaves the application object out of READY.
 	NoApplicationInReady bool
 }
 
 type fault struct {
 	method, prefix string
-	status         int
+	status, code   int
 	delay          time.Duration
 }
 
@@ -94,6 +102,36 @@ func (f *Fake) FailNext(method, pathPrefix string, status int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.faults = append(f.faults, fault{method: method, prefix: pathPrefix, status: status})
+}
+
+// FailNextCode makes the next matching request fail with status and a
+// Discord error code (50013 Missing Permissions, 160004 thread exists, …).
+func (f *Fake) FailNextCode(method, pathPrefix string, status, code int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.faults = append(f.faults, fault{method: method, prefix: pathPrefix, status: status, code: code})
+}
+
+// AddMessages stores messages in a channel as if they had been sent
+// before, oldest first, without dispatching them.
+func (f *Fake) AddMessages(channel string, msgs ...map[string]any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.store(channel, msgs...)
+}
+
+// Messages returns the messages of a channel, oldest first.
+func (f *Fake) Messages(channel string) []map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]map[string]any(nil), f.messages[channel]...)
+}
+
+func (f *Fake) store(channel string, msgs ...map[string]any) {
+	if f.messages == nil {
+		f.messages = map[string][]map[string]any{}
+	}
+	f.messages[channel] = append(f.messages[channel], msgs...)
 }
 
 // SlowNext makes the next call matching method and path prefix wait delay
@@ -171,6 +209,10 @@ func (f *Fake) WaitRequest(t testing.TB, timeout time.Duration, what string, mat
 func (f *Fake) id() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	return f.idLocked()
+}
+
+func (f *Fake) idLocked() string {
 	f.nextID++
 	return fmt.Sprint(f.nextID)
 }
@@ -215,10 +257,11 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	f.mu.Lock()
 	status := 0
+	code := 0
 	var delay time.Duration
 	for i, ft := range f.faults {
 		if ft.method == r.Method && strings.HasPrefix(path, ft.prefix) {
-			status, delay = ft.status, ft.delay
+			status, code, delay = ft.status, ft.code, ft.delay
 			f.faults = append(f.faults[:i], f.faults[i+1:]...)
 			break
 		}
@@ -226,7 +269,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	time.Sleep(delay)
 	f.mu.Lock()
-	f.requests = append(f.requests, Request{Method: r.Method, Path: path, Body: body, At: time.Now()})
+	f.requests = append(f.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: body, At: time.Now()})
 	f.notify()
 	f.mu.Unlock()
 	if status == http.StatusTooManyRequests {
@@ -235,7 +278,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if status != 0 {
-		writeJSON(w, status, map[string]any{"message": http.StatusText(status), "code": 0})
+		writeJSON(w, status, map[string]any{"message": http.StatusText(status), "code": code})
 		return
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
@@ -253,18 +296,109 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, 200, cmds)
 	case r.Method == "POST" && len(parts) == 4 && parts[0] == "interactions" && parts[3] == "callback":
+		var cb struct {
+			Data json.RawMessage `json:"data"`
+		}
+		json.Unmarshal(body, &cb)
+		f.mu.Lock()
+		f.original(parts[2], cb.Data)
+		f.mu.Unlock()
 		w.WriteHeader(http.StatusNoContent)
+	case len(parts) == 5 && parts[0] == "webhooks" && parts[4] == "@original" && (r.Method == "PATCH" || r.Method == "GET"):
+		f.mu.Lock()
+		m := f.original(parts[2], body)
+		f.mu.Unlock()
+		writeJSON(w, 200, m)
 	case len(parts) >= 3 && parts[0] == "webhooks":
 		writeJSON(w, 200, f.message(body, ""))
 	case r.Method == "POST" && len(parts) == 3 && parts[0] == "channels" && parts[2] == "typing":
 		w.WriteHeader(http.StatusNoContent)
 	case r.Method == "POST" && len(parts) == 3 && parts[0] == "channels" && parts[2] == "messages":
-		writeJSON(w, 200, f.message(body, parts[1]))
+		m := f.message(body, parts[1])
+		f.mu.Lock()
+		f.store(parts[1], m)
+		f.mu.Unlock()
+		writeJSON(w, 200, m)
+	case r.Method == "GET" && len(parts) == 3 && parts[0] == "channels" && parts[2] == "messages":
+		writeJSON(w, 200, f.history(parts[1], r))
+	case r.Method == "POST" && len(parts) == 5 && parts[0] == "channels" && parts[2] == "messages" && parts[4] == "threads":
+		f.startThread(w, parts[1], parts[3], body)
 	case r.Method == "GET" && path == "/users/@me":
 		writeJSON(w, 200, map[string]any{"id": f.BotID, "username": "futurebot", "bot": true})
 	default:
 		writeJSON(w, 404, map[string]any{"message": "404: Not Found", "code": 0})
 	}
+}
+
+// original is the reply to the interaction with token, changed by data
+// when given (a callback or an edit); f.mu is held.
+func (f *Fake) original(token string, data []byte) map[string]any {
+	if f.originals == nil {
+		f.originals = map[string]map[string]any{}
+	}
+	m, ok := f.originals[token]
+	if !ok {
+		m = map[string]any{"id": f.idLocked(), "author": map[string]any{"id": f.BotID, "username": "futurebot", "bot": true},
+			"timestamp": time.Now().UTC().Format(time.RFC3339)}
+		f.originals[token] = m
+	}
+	if len(data) > 0 {
+		json.Unmarshal(data, &m)
+	}
+	return m
+}
+
+// history answers GET /channels/{id}/messages: at most limit (default 50,
+// at most 100) messages before the one given, newest first, as Discord does.
+func (f *Fake) history(channel string, r *http.Request) []map[string]any {
+	limit := 50
+	if n, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && n >= 1 && n <= 100 {
+		limit = n
+	}
+	before := r.URL.Query().Get("before")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	msgs := f.messages[channel]
+	end := len(msgs)
+	if before != "" {
+		for i, m := range msgs {
+			if m["id"] == before {
+				end = i
+				break
+			}
+		}
+	}
+	out := []map[string]any{}
+	for i := end - 1; i >= 0 && len(out) < limit; i-- {
+		out = append(out, msgs[i])
+	}
+	return out
+}
+
+// startThread answers POST /channels/{id}/messages/{id}/threads: a public
+// thread whose ID is the message's, once per message.
+func (f *Fake) startThread(w http.ResponseWriter, channel, message string, body []byte) {
+	var req struct {
+		Name string `json:"name"`
+	}
+	json.Unmarshal(body, &req)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.threads == nil {
+		f.threads = map[string]map[string]any{}
+	}
+	if _, ok := f.threads[message]; ok {
+		writeJSON(w, 400, map[string]any{"message": "A thread has already been created for this message", "code": 160004})
+		return
+	}
+	if req.Name == "" || len([]rune(req.Name)) > 100 {
+		writeJSON(w, 400, map[string]any{"message": "Invalid Form Body", "code": 50035})
+		return
+	}
+	t := map[string]any{"id": message, "type": 11, "parent_id": channel, "guild_id": "300000000000000001",
+		"name": req.Name, "owner_id": f.BotID}
+	f.threads[message] = t
+	writeJSON(w, 201, t)
 }
 
 func (f *Fake) message(body []byte, channel string) map[string]any {
@@ -358,6 +492,11 @@ func (f *Fake) Dispatch(t testing.TB, event string, d any) {
 	t.Helper()
 	f.mu.Lock()
 	c := f.conn
+	if m, ok := d.(map[string]any); ok && event == "MESSAGE_CREATE" {
+		if ch, _ := m["channel_id"].(string); ch != "" {
+			f.store(ch, m)
+		}
+	}
 	f.mu.Unlock()
 	if c == nil {
 		t.Fatalf("dispatch %s: no gateway connection", event)
