@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"futurebot/corpus"
 )
@@ -61,30 +62,80 @@ func (e *Engine) FollowUp(earlier []string, question string) (string, bool) {
 	q := Analyze(question, e.matcher)
 	name := subj[0].Entity.Name
 	if rest, ok := ellipsis(q.chat); ok {
-		if ms := Analyze(rest, e.matcher).Mentions; len(ms) > 0 || isName(rest) {
-			return withSubject(prev, subj, rest, ms), true
+		r := Analyze(rest, e.matcher)
+		switch {
+		case len(r.Mentions) > 0 && contentWords(blankMentions(r.chat, r.Mentions)) == 0:
+			// "and BCI?": the earlier question about a known entity.
+			return withSubject(prev, subj, rest, r.Mentions), true
+		case len(r.Mentions) > 0 || contentWords(rest) == 0:
+			// "what about the founders of DeepSeek?" asks on its own;
+			// "how about you?" asks nothing of the sources.
+			return question, false
+		case isName(rest) && corpus.CountWords(rest) <= 3:
+			// "what about Tesla?": a name the sources may not know.
+			return withSubject(prev, subj, rest, nil), true
+		case corpus.HanText(rest) != "":
+			// Chinese that names no known entity: a phrase ("为什么呢"),
+			// not a subject to put in the earlier question.
+			return question, false
 		}
 		// "and the founders?": something more about the same subject.
 		return capitalFirst(strings.TrimRight(rest, " ?？.!")) + " (about " + name + ")?", true
 	}
-	if len(q.Mentions) > 0 || hasName(q.Raw) {
+	if len(q.Mentions) > 0 {
 		return question, false
 	}
-	if zh := pronounZhRe.FindStringIndex(question); zh != nil {
-		return question[:zh[0]] + name + question[zh[1]:], true
+	if zh := pronounZh(q.Raw); zh != nil {
+		return q.Raw[:zh[0]] + name + q.Raw[zh[1]:], true
 	}
-	if loc := pronounRe.FindStringSubmatchIndex(q.chat); loc != nil {
-		word := strings.ToLower(q.chat[loc[2]:loc[3]])
+	if loc := pronounEn(q.chat); loc != nil {
 		repl := name
-		if possessives[word] {
+		if possessives[strings.ToLower(q.chat[loc[0]:loc[1]])] {
 			repl = possessive(name)
 		}
-		return capitalFirst(q.chat[:loc[2]] + repl + q.chat[loc[3]:]), true
+		return capitalFirst(q.chat[:loc[0]] + repl + q.chat[loc[1]:]), true
 	}
-	if contentWords(q.Search) <= maxBareWords {
+	if n := contentWords(q.Search); n >= 1 && n <= maxBareWords && !hasName(q.Raw) {
 		return capitalFirst(strings.TrimRight(q.chat, " ?？.!")) + " (about " + name + ")?", true
 	}
 	return question, false
+}
+
+// pronounEn finds the first English word of text that stands for the
+// earlier subject, as [start, end); "IT" is information technology, not
+// a pronoun.
+func pronounEn(text string) []int {
+	for _, loc := range pronounRe.FindAllStringSubmatchIndex(text, -1) {
+		w := text[loc[2]:loc[3]]
+		if len(w) >= 2 && strings.ToUpper(w) == w {
+			continue
+		}
+		return loc[2:4]
+	}
+	return nil
+}
+
+// pronounZh finds the first Chinese pronoun of text, not inside a word
+// (其他 "other", 吉他 "guitar").
+func pronounZh(text string) []int {
+	for _, loc := range pronounZhRe.FindAllStringIndex(text, -1) {
+		before, _ := utf8.DecodeLastRuneInString(text[:loc[0]])
+		if before != '其' && before != '吉' {
+			return loc
+		}
+	}
+	return nil
+}
+
+// blankMentions is text with its entity mentions blanked out.
+func blankMentions(text string, ms []corpus.Mention) string {
+	b := []byte(text)
+	for _, m := range ms {
+		for i := m.Start; i < m.End && i < len(b); i++ {
+			b[i] = ' '
+		}
+	}
+	return string(b)
 }
 
 // ellipsis returns the new subject of a follow-up that names only that.
@@ -125,10 +176,10 @@ var questionStart = regexp.MustCompile(`(?i)^(who|whom|whose|what|which|when|whe
 var nameRe = regexp.MustCompile(`\s[A-Z][a-z]+\b`)
 
 // isName reports whether a follow-up's new subject reads as a name: it is
-// capitalised or written in Chinese.
+// capitalised.
 func isName(s string) bool {
 	for _, r := range s {
-		return unicode.IsUpper(r) || unicode.Is(unicode.Han, r)
+		return unicode.IsUpper(r)
 	}
 	return false
 }
@@ -144,11 +195,23 @@ func hasName(text string) bool {
 	return false
 }
 
-// contentWords counts the words of a search text that are not stop words.
+// chatOnly are words of chat that say nothing about a subject: "thanks!",
+// "tell me more", "how about you?".
+var chatOnly = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`thanks thank thx ty ok okay cool nice great awesome lol hi hello hey bye yes no yeah
+		yep nope sure please pls more tell you u me i we us wow interesting really else anything something go on`) {
+		chatOnly[w] = true
+	}
+}
+
+// contentWords counts the words of a text that are neither stop words nor
+// chat; Chinese counts as one word.
 func contentWords(s string) int {
 	n := 0
 	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		if !stopWords[w] {
+		if !stopWords[w] && !chatOnly[w] {
 			n++
 		}
 	}

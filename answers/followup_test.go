@@ -32,7 +32,22 @@ func TestFollowUp(t *testing.T) {
 		{[]string{"What is Unitree?"}, "What is DeepSeek?", ""},
 		{[]string{"What is Unitree?"}, "Which share of humanoid robot companies are Chinese, according to Morgan Stanley?", ""},
 		{[]string{"What is Unitree?"}, "and when was DeepSeek founded?", ""},
+		{[]string{"What does Unitree make?"}, "Does it operate in Shenzhen?", "Does Unitree operate in Shenzhen?"},
+		{[]string{"What does Unitree make?"}, "is it Chinese?", "Is Unitree Chinese?"},
 		{nil, "when was it founded?", ""},
+		// Chat, and questions with a subject of their own inside a follow-up's words.
+		{[]string{"What does Unitree make?"}, "thanks!", ""},
+		{[]string{"What does Unitree make?"}, "How about you?", ""},
+		{[]string{"What does Unitree make?"}, "and?", ""},
+		{[]string{"What does Unitree make?"}, "tell me more", ""},
+		{[]string{"What does Unitree make?"}, "what about the founders of DeepSeek?", ""},
+		{[]string{"What does Unitree make?"}, "and DeepSeek makes what?", ""},
+		// "IT" is not "it"; a short question without a name of its own is read as about the subject.
+		{[]string{"What does Unitree make?"}, "how big is the IT industry?", "How big is the IT industry (about Unitree)?"},
+		{[]string{"What does Unitree make?"}, "为什么呢？", ""},
+		{[]string{"What does Unitree make?"}, "那它呢？", ""},
+		{[]string{"What does Unitree make?"}, "其他公司有哪些？", "其他公司有哪些 (about Unitree)?"},
+		{[]string{"What does Unitree make?"}, "and \xff\xfe?", ""},
 		{[]string{"hello there"}, "when was it founded?", ""},
 	} {
 		got, changed := e.FollowUp(tt.earlier, tt.q)

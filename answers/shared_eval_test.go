@@ -78,10 +78,14 @@ func squadSet(t testing.TB) (*corpus.Corpus, []squadQuestion) {
 	return c, qs
 }
 
-type squadScore struct{ n, hit, textHit, evidenceHit, abstained int }
+type squadScore struct {
+	n, hit, textHit, evidenceHit, abstained int
+	// byConfidence counts answers right [0] and wrong [1] by confidence.
+	byConfidence map[answers.Confidence][2]int
+}
 
 func scoreSQuAD(t testing.TB, e *answers.Engine, qs []squadQuestion) squadScore {
-	var s squadScore
+	s := squadScore{byConfidence: map[answers.Confidence][2]int{}}
 	for _, q := range qs {
 		s.n++
 		ans, err := e.Ask(context.Background(), q.q)
@@ -102,6 +106,12 @@ func scoreSQuAD(t testing.TB, e *answers.Engine, qs []squadQuestion) squadScore 
 		s.textHit += b2i(th)
 		s.evidenceHit += b2i(eh)
 		s.hit += b2i(th || eh)
+		c := s.byConfidence[ans.Confidence]
+		c[b2i(!th && !eh)]++
+		s.byConfidence[ans.Confidence] = c
+		if os.Getenv("SQUAD_DETAILS") != "" && !th && !eh {
+			t.Logf("WRONG [%s] %s\n    got: %s\n    want: %q", ans.Confidence, q.q, ans.Text, q.answers)
+		}
 	}
 	return s
 }
@@ -202,6 +212,9 @@ func TestSharedSQuAD(t *testing.T) {
 	t.Logf("SQuAD subset: %d questions: hit@1 %s (answer text %s, evidence sentence %s), abstained %s; "+
 		"never abstaining: hit@1 %s; off-topic questions abstained %s",
 		s.n, pct(s.hit, s.n), pct(s.textHit, s.n), pct(s.evidenceHit, s.n), pct(s.abstained, s.n), pct(f.hit, f.n), pct(off, offN))
+	for _, c := range []answers.Confidence{answers.High, answers.Medium, answers.Low} {
+		t.Logf("  confidence %-6s right %3d wrong %3d", c, s.byConfidence[c][0], s.byConfidence[c][1])
+	}
 }
 
 // TestSharedStackFAQ measures FAQ matching under paraphrase: a hit is the

@@ -252,10 +252,9 @@ func (b *Bot) answerMessage(s *discordgo.Session, m *discordgo.Message, question
 		// Answered in a thread opened on the question.
 		id, err := b.openThread(m.ChannelID, m.ID, questionOf(&discordgo.Message{Embeds: msg.Embeds}), false)
 		if err == nil {
-			if _, err := s.ChannelMessageSendComplex(id, msg.messageSend(nil)); err != nil {
-				b.log.Warn("answer in a new thread failed", "thread", id, "err", err)
+			if _, err = s.ChannelMessageSendComplex(id, msg.messageSend(nil)); err == nil {
+				return
 			}
-			return
 		}
 		b.threadFailed(m.ChannelID, err)
 	}

@@ -23,7 +23,7 @@ func (b *Bot) routes() {
 	r := b.router
 	ask := func(question func(*Request) string) Handler {
 		return func(ctx context.Context, req *Request) (*Response, error) {
-			if b.threads.known(req.ChannelID) {
+			if !b.cfg.HTTPOnly && b.threads.known(req.ChannelID) {
 				return b.followUp(ctx, req, question(req))
 			}
 			return b.answer(ctx, req, question(req))
@@ -69,7 +69,7 @@ func (b *Bot) answer(ctx context.Context, req *Request, question string) (*Respo
 func (b *Bot) followUp(ctx context.Context, req *Request, question string) (*Response, error) {
 	start := time.Now()
 	asked, trimmed := trimQuestion(cleanQuestion(question))
-	earlier := b.threads.earlier(req.ChannelID, func(since time.Time) []string {
+	earlier := b.threads.earlier(req.ChannelID, func(since time.Time) ([]string, time.Time, error) {
 		return b.readConversation(req.ChannelID, req.Kind == KindMessage, req.ID, since)
 	})
 	understood, changed := b.engine.FollowUp(earlier, asked)
@@ -79,8 +79,12 @@ func (b *Bot) followUp(ctx context.Context, req *Request, question string) (*Res
 			a, understood, changed = alone, asked, false
 		}
 	}
-	if err == nil && strings.TrimSpace(understood) != "" {
-		b.threads.add(req.ChannelID, understood)
+	// A private answer stays private: it is not part of the thread's
+	// conversation (others would see its subject carried over).
+	if err == nil && strings.TrimSpace(understood) != "" && !req.Ephemeral {
+		if err := b.threads.add(req.ChannelID, understood); err != nil {
+			b.log.Warn("saving the bot's threads failed", "err", err)
+		}
 	}
 	note := ""
 	if changed {

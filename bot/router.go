@@ -54,6 +54,9 @@ type Request struct {
 	// Permissions are the member's permissions in the channel (interactions).
 	Permissions int64
 	RoleIDs     []string
+	// AppPermissions are the bot's own permissions in the channel
+	// (interactions; 0 when Discord does not say).
+	AppPermissions int64
 	// Attachments are files attached to a command, by ID.
 	Attachments map[string]*discordgo.MessageAttachment
 	// Defer, set by the transport when it can, tells the user the reply
@@ -249,7 +252,7 @@ func RateLimit(l Limiter, limited func()) Middleware {
 // parseInteraction turns an interaction into a Request, tolerating missing
 // or odd fields.
 func parseInteraction(i *discordgo.Interaction) (*Request, bool) {
-	req := &Request{ID: i.ID, GuildID: i.GuildID, ChannelID: i.ChannelID, Options: map[string]any{}}
+	req := &Request{ID: i.ID, GuildID: i.GuildID, ChannelID: i.ChannelID, AppPermissions: i.AppPermissions, Options: map[string]any{}}
 	switch {
 	case i.Member != nil && i.Member.User != nil:
 		req.UserID = i.Member.User.ID

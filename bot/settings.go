@@ -157,6 +157,9 @@ func (b *Bot) settings(_ context.Context, req *Request) (*Response, error) {
 		fmt.Sprintf("• answer in threads, where follow-ups are read with the question: **%s**", yes(b.threadsOn(req.ChannelID))),
 		"Change one with `/settings answer_without_mention:True` (or `private_by_default`, `threads`); they apply at once and are kept across restarts.",
 	}
+	if _, given := req.Options[optThreads]; given && b.cfg.HTTPOnly {
+		lines = append(lines, "Threads need the gateway: without `DISCORD_TOKEN` I cannot read them, so this setting waits until the bot runs with it.")
+	}
 	m := TextMessage(strings.Join(lines, "\n"), true)
 	return &Response{Message: &m}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -24,7 +25,8 @@ const (
 	// threadIdle is how long a conversation is remembered without a
 	// question; after it, the next question starts afresh.
 	threadIdle = 24 * time.Hour
-	// threadKeep is how long the bot remembers that it opened a thread.
+	// threadKeep is how long the bot remembers a thread it opened after
+	// its last question.
 	threadKeep = 30 * 24 * time.Hour
 	// maxThreads bounds the threads remembered; the oldest go first.
 	maxThreads = 10000
@@ -35,14 +37,18 @@ const (
 	threadsFile = "threads.json"
 )
 
-// conversation is what the bot knows of one of its threads. Only the
-// opening time is saved; the questions live in memory and are rebuilt from
-// the thread's messages when needed.
+// maxThreadsFile bounds the threads file read at start.
+const maxThreadsFile = 4 << 20
+
+// conversation is what the bot knows of one of its threads. Only when it
+// was last active is saved; the questions live in memory and are rebuilt
+// from the thread's messages when needed.
 type conversation struct {
-	Opened time.Time `json:"opened"`
+	Active time.Time `json:"active"`
 	turns  []string
-	last   time.Time
-	loaded bool // turns are known: opened in this run, or rebuilt
+	last   time.Time     // the latest question, in memory
+	loaded bool          // turns are known: opened in this run, or rebuilt
+	ready  chan struct{} // closed when a rebuild in progress ends
 }
 
 // threadStore holds the bot's threads and their conversations.
@@ -51,6 +57,11 @@ type threadStore struct {
 	path    string // "" keeps them in memory only
 	now     func() time.Time
 	threads map[string]*conversation
+	saved   time.Time // when the list was last written
+	swept   time.Time // when idle conversations were last forgotten
+	// waiting, when set, is called as a question starts to wait for
+	// another's rebuild (tests).
+	waiting func()
 }
 
 // loadThreads reads the threads the bot opened from dataDir; an unreadable
@@ -61,83 +72,118 @@ func loadThreads(dataDir string, now func() time.Time) (*threadStore, error) {
 		return s, nil
 	}
 	s.path = filepath.Join(dataDir, threadsFile)
-	data, err := os.ReadFile(s.path)
+	f, err := os.Open(s.path)
 	if os.IsNotExist(err) {
 		return s, nil
+	}
+	var data []byte
+	if err == nil {
+		data, err = io.ReadAll(io.LimitReader(f, maxThreadsFile+1))
+		f.Close()
+	}
+	if err == nil && len(data) > maxThreadsFile {
+		err = fmt.Errorf("larger than %d bytes", maxThreadsFile)
 	}
 	if err == nil {
 		err = json.Unmarshal(data, &s.threads)
 	}
-	if err != nil {
+	if err != nil || s.threads == nil {
 		s.threads = map[string]*conversation{}
-		return s, fmt.Errorf("threads %s: %w (follow-ups in earlier threads are read without their conversation)", s.path, err)
 	}
 	for id, c := range s.threads {
-		if c == nil {
+		if c == nil || now().Sub(c.Active) > threadKeep {
 			delete(s.threads, id)
 		}
+	}
+	if err != nil {
+		return s, fmt.Errorf("threads %s: %w (follow-ups in earlier threads are read without their conversation)", s.path, err)
 	}
 	return s, nil
 }
 
-// known reports whether the bot opened thread id.
+// known reports whether the bot opened thread id and it was active lately.
 func (s *threadStore) known(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.threads[id]
-	return ok
+	c, ok := s.threads[id]
+	return ok && s.now().Sub(c.Active) <= threadKeep
 }
 
-// open records a thread the bot opened on the answer to question, and
-// saves the list.
+// open records a thread the bot opened on the answer to question (or
+// adopted: one opened on it before), and saves the list.
 func (s *threadStore) open(id, question string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	s.threads[id] = &conversation{Opened: now, turns: []string{question}, last: now, loaded: true}
+	s.threads[id] = &conversation{Active: now, turns: []string{question}, last: now, loaded: true}
 	return s.save(now)
 }
 
 // earlier returns the questions asked in thread id before now, oldest
-// first. A conversation not known in this run is rebuilt once by rebuild
-// (the thread's latest messages); one idle for a day starts afresh.
-func (s *threadStore) earlier(id string, rebuild func(since time.Time) []string) []string {
+// first. A conversation not known in this run is rebuilt by rebuild (the
+// thread's latest messages: the questions since a day back, and when the
+// last was asked) — once, however many questions arrive meanwhile, and
+// again later if it failed. One idle for a day starts afresh.
+func (s *threadStore) earlier(id string, rebuild func(since time.Time) ([]string, time.Time, error)) []string {
 	s.mu.Lock()
 	c, ok := s.threads[id]
-	now := s.now()
-	loaded := ok && c.loaded
-	s.mu.Unlock()
 	if !ok {
+		s.mu.Unlock()
 		return nil
 	}
-	if !loaded {
-		turns := rebuild(now.Add(-threadIdle))
-		s.mu.Lock()
-		if !c.loaded {
-			c.turns, c.loaded = lastTurns(turns), true
-			if len(turns) > 0 {
-				c.last = now
-			}
-		}
+	if !c.loaded && c.ready != nil {
+		// Another question rebuilds it: wait for that; if it failed, this
+		// question is read alone.
+		ready := c.ready
 		s.mu.Unlock()
+		if s.waiting != nil {
+			s.waiting()
+		}
+		<-ready
+		s.mu.Lock()
+	} else if !c.loaded {
+		c.ready = make(chan struct{})
+		since := s.now().Add(-threadIdle)
+		s.mu.Unlock()
+		turns, last, err := rebuild(since)
+		s.mu.Lock()
+		if err == nil {
+			c.turns, c.last, c.loaded = lastTurns(turns), last, true
+		}
+		close(c.ready)
+		c.ready = nil
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if now.Sub(c.last) > threadIdle {
+	if s.now().Sub(c.last) > threadIdle {
 		c.turns = nil
 	}
 	return append([]string(nil), c.turns...)
 }
 
-// add records a question asked in thread id, as understood.
-func (s *threadStore) add(id, question string) {
+// add records a question asked in thread id, as understood. The list of
+// threads is saved at most hourly for it, and idle conversations are
+// forgotten as often.
+func (s *threadStore) add(id, question string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.threads[id]
 	if !ok {
-		return
+		return nil
 	}
-	c.turns, c.last, c.loaded = lastTurns(append(c.turns, question)), s.now(), true
+	now := s.now()
+	c.turns, c.last, c.loaded, c.Active = lastTurns(append(c.turns, question)), now, true, now
+	if now.Sub(s.swept) > time.Hour {
+		s.swept = now
+		for _, c := range s.threads {
+			if now.Sub(c.last) > threadIdle {
+				c.turns = nil
+			}
+		}
+	}
+	if now.Sub(s.saved) > time.Hour {
+		return s.save(now)
+	}
+	return nil
 }
 
 // lastTurns keeps the latest turns a follow-up is read with.
@@ -148,23 +194,24 @@ func lastTurns(turns []string) []string {
 	return turns
 }
 
-// save drops threads opened too long ago, or beyond maxThreads, and
-// writes the rest; s.mu is held.
+// save drops threads inactive too long, or beyond maxThreads, and writes
+// the rest; s.mu is held.
 func (s *threadStore) save(now time.Time) error {
 	ids := make([]string, 0, len(s.threads))
 	for id, c := range s.threads {
-		if now.Sub(c.Opened) > threadKeep {
+		if now.Sub(c.Active) > threadKeep {
 			delete(s.threads, id)
 			continue
 		}
 		ids = append(ids, id)
 	}
 	if len(ids) > maxThreads {
-		sort.Slice(ids, func(i, j int) bool { return s.threads[ids[i]].Opened.Before(s.threads[ids[j]].Opened) })
+		sort.Slice(ids, func(i, j int) bool { return s.threads[ids[i]].Active.Before(s.threads[ids[j]].Active) })
 		for _, id := range ids[:len(ids)-maxThreads] {
 			delete(s.threads, id)
 		}
 	}
+	s.saved = now
 	if s.path == "" {
 		return nil
 	}
@@ -205,21 +252,69 @@ func addButton(m *Message, button discordgo.Button) {
 	}
 }
 
+// Permissions a thread of the bot's needs in the channel.
+const threadPermissions = discordgo.PermissionCreatePublicThreads | discordgo.PermissionSendMessagesInThreads
+
 // continueInThread opens a thread on the answer the button sits on, where
-// follow-up questions are read with this one.
+// follow-up questions are read with this one. A thread already opened on
+// the answer, or the thread the answer is in, is taken as it is.
 func (b *Bot) continueInThread(_ context.Context, req *Request) (*Response, error) {
 	q := questionOf(req.Message)
 	if q == "" || req.Message.ID == "" {
 		m := TextMessage("I can't tell which question this was about any more; please ask again.", true)
 		return &Response{Message: &m}, nil
 	}
-	id, err := b.openThread(req.ChannelID, req.Message.ID, q, true)
-	if err != nil {
-		m := TextMessage(threadProblem(err, req.Message.ID), true)
+	if p := req.AppPermissions; p != 0 && p&threadPermissions != threadPermissions {
+		m := TextMessage(missingThreadPermissions(p), true)
 		return &Response{Message: &m}, nil
 	}
-	m := TextMessage(fmt.Sprintf("Ask your follow-up in <#%s>: I read it with this question.", id), true)
+	text := ""
+	id, err := b.openThread(req.ChannelID, req.Message.ID, q, true)
+	var rest *discordgo.RESTError
+	switch {
+	case err == nil:
+		text = fmt.Sprintf("Ask your follow-up in <#%s>: mention me there, and I read it with this question.", id)
+	case id != "":
+		text = fmt.Sprintf("I opened <#%s> but may not post in it: my role needs the **Send Messages in Threads** permission "+
+			"in this channel (channel settings › Permissions).", id)
+	case errors.As(err, &rest) && rest.Message != nil && rest.Message.Code == discordgo.ErrCodeThreadAlreadyCreatedForThisMessage:
+		// A thread opened on the answer before (by a member, or before a
+		// restart): follow-ups there are read with this question.
+		b.adopt(req.Message.ID, q)
+		text = fmt.Sprintf("This answer already has a thread: <#%s>. Mention me there, and I read your follow-up with this question.", req.Message.ID)
+	case errors.As(err, &rest) && rest.Message != nil && rest.Message.Code == discordgo.ErrCodeCannotExecuteActionOnThisChannelType:
+		// The answer is in a thread already: this one carries the conversation.
+		b.adopt(req.ChannelID, q)
+		text = "We are in a thread already: mention me here with your follow-up, and I read it with this question."
+	default:
+		text = threadProblem(err)
+	}
+	m := TextMessage(text, true)
 	return &Response{Message: &m}, nil
+}
+
+// adopt makes a thread the bot did not open carry a conversation that
+// starts with question.
+func (b *Bot) adopt(thread, question string) {
+	if b.threads.known(thread) {
+		return
+	}
+	if err := b.threads.open(thread, question); err != nil {
+		b.log.Warn("saving the bot's threads failed", "err", err)
+	}
+}
+
+// missingThreadPermissions names the thread permissions the bot lacks.
+func missingThreadPermissions(have int64) string {
+	var missing []string
+	if have&discordgo.PermissionCreatePublicThreads == 0 {
+		missing = append(missing, "**Create Public Threads**")
+	}
+	if have&discordgo.PermissionSendMessagesInThreads == 0 {
+		missing = append(missing, "**Send Messages in Threads**")
+	}
+	return "I can't open a thread in this channel: my role needs " + strings.Join(missing, " and ") +
+		" here (channel settings › Permissions)."
 }
 
 // openThread opens a thread on message, whose answer is to question, and
@@ -258,50 +353,40 @@ func threadName(question string) string {
 }
 
 // threadProblem explains to the member why no thread was opened.
-func threadProblem(err error, message string) string {
+func threadProblem(err error) string {
 	var rest *discordgo.RESTError
-	if errors.As(err, &rest) {
-		code := 0
-		if rest.Message != nil {
-			code = rest.Message.Code
-		}
-		switch {
-		case code == discordgo.ErrCodeThreadAlreadyCreatedForThisMessage:
-			return fmt.Sprintf("This answer already has a thread: <#%s>.", message)
-		case code == discordgo.ErrCodeCannotExecuteActionOnThisChannelType:
-			return "I can't open a thread here (threads cannot hold threads); ask your follow-up in this one by mentioning me."
-		case rest.Response != nil && rest.Response.StatusCode == http.StatusForbidden:
-			return "I can't open a thread in this channel: my role needs the **Create Public Threads** and " +
-				"**Send Messages in Threads** permissions here (channel settings › Permissions)."
-		}
+	if errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusForbidden {
+		return missingThreadPermissions(0)
 	}
 	return "I couldn't open a thread just now; please try again in a moment."
 }
 
 // readConversation rebuilds a thread's conversation from its latest
 // messages (one request): the questions the bot answered there since
-// since, as understood, oldest first. before is the message being answered.
-func (b *Bot) readConversation(thread string, isMessage bool, before string, since time.Time) []string {
+// since, as understood, oldest first, and when the last was answered.
+// before is the message being answered.
+func (b *Bot) readConversation(thread string, isMessage bool, before string, since time.Time) ([]string, time.Time, error) {
 	if !isMessage {
 		before = ""
 	}
 	msgs, err := b.session.ChannelMessages(thread, historyRead, before, "", "")
 	if err != nil {
 		b.log.Warn("reading a thread's conversation failed; the question is read alone", "thread", thread, "err", err)
-		return nil
+		return nil, time.Time{}, err
 	}
 	self := b.selfID.Load().(string)
 	var turns []string
+	var last time.Time
 	for i := len(msgs) - 1; i >= 0; i-- {
 		m := msgs[i]
 		if m == nil || m.Author == nil || m.Author.ID != self || m.Timestamp.Before(since) {
 			continue
 		}
 		if q := questionOf(m); q != "" {
-			turns = append(turns, q)
+			turns, last = append(turns, q), m.Timestamp
 		}
 	}
-	return turns
+	return turns, last, nil
 }
 
 // autoThread reports whether the public answer msg to req opens a thread

@@ -118,8 +118,8 @@ func TestContinueInThread(t *testing.T) {
 			reads = append(reads, r)
 		}
 	}
-	if len(reads) != 1 || !strings.Contains(reads[0].Query, "limit=50") {
-		t.Errorf("reads of the thread after a restart: %+v, want one of at most 50 messages", reads)
+	if len(reads) != 1 || !strings.Contains(reads[0].Query, "limit=50") || !strings.Contains(reads[0].Query, "before=970000000000000006") {
+		t.Errorf("reads of the thread after a restart: %+v, want one of at most 50 messages before the question", reads)
 	}
 }
 
@@ -164,14 +164,21 @@ func TestThreadsSetting(t *testing.T) {
 			strings.Contains(string(r.Body), "What is BCI?")
 	})
 
-	for i, id := range []string{"971000000000000005", "971000000000000006"} {
-		h.fake.FailNextCode("POST", "/channels/"+ch+"/messages/"+id+"/threads", 403, 50013)
+	// No thread may be opened, or none posted in: the answer comes in the channel.
+	for i, id := range []string{"971000000000000005", "971000000000000006", "971000000000000007"} {
+		if i < 2 {
+			h.fake.FailNextCode("POST", "/channels/"+ch+"/messages/"+id+"/threads", 403, 50013)
+		} else {
+			h.fake.FailNextCode("POST", "/channels/"+id+"/messages", 403, 50001)
+		}
 		mention(t, h, id, ch, "What is BCI?")
-		h.fake.Wait(wait, func() bool { return countPath(h, "POST", "/channels/"+ch+"/messages") >= i+1 })
+		if !h.fake.Wait(wait, func() bool { return countPath(h, "POST", "/channels/"+ch+"/messages") >= i+1 }) {
+			t.Fatalf("no answer in the channel when the thread failed (%d)", i)
+		}
 		settle(t, h)
 	}
-	if n := countPath(h, "POST", "/channels/"+ch+"/messages"); n != 2 {
-		t.Errorf("%d answers in the channel where no thread could be opened, want 2", n)
+	if n := countPath(h, "POST", "/channels/"+ch+"/messages"); n != 3 {
+		t.Errorf("%d answers in the channel where no thread could be opened, want 3", n)
 	}
 	if n := strings.Count(h.logs.String(), "Create Public Threads"); n != 1 {
 		t.Errorf("the missing thread permissions were logged %d times, want once", n)
@@ -189,6 +196,43 @@ func TestContinueInThreadWithoutPermission(t *testing.T) {
 	c := fmt.Sprint(data["content"])
 	if !strings.Contains(c, "Create Public Threads") || !strings.Contains(c, "Send Messages in Threads") || int(data["flags"].(float64))&64 == 0 {
 		t.Errorf("reply without the permission: %v", data)
+	}
+}
+
+// TestContinueInMemberThread: an answer in a thread a member opened
+// cannot get a thread of its own; the button makes that thread carry the
+// conversation instead. Permissions Discord reports with the click are
+// checked before asking, and only the missing one is named.
+func TestContinueInMemberThread(t *testing.T) {
+	h := start(t, nil, nil)
+	const memberThread = "300000000000000021"
+	ask := h.fake.Interaction("974000000000000001", 2, "400000000000000001", discordtest.Command("ask", discordtest.Option("question", "Which city is DeepSeek from?", false)), nil)
+	ask["channel_id"] = memberThread
+	h.fake.Dispatch(t, "INTERACTION_CREATE", ask)
+	_, msg := h.reply(t, "974000000000000001")
+	msg["id"], msg["channel_id"] = "974000000000000002", memberThread
+
+	lacking := h.fake.Interaction("974000000000000003", 3, "400000000000000001",
+		map[string]any{"custom_id": threadButton(t, msg), "component_type": 2}, msg)
+	lacking["channel_id"] = memberThread
+	lacking["app_permissions"] = fmt.Sprint(int64(1<<35 | 1<<11 | 1<<10))
+	h.fake.Dispatch(t, "INTERACTION_CREATE", lacking)
+	if _, data := h.reply(t, "974000000000000003"); !strings.Contains(fmt.Sprint(data["content"]), "Send Messages in Threads") ||
+		strings.Contains(fmt.Sprint(data["content"]), "Create Public Threads") {
+		t.Errorf("missing permission: %v", data["content"])
+	}
+
+	h.fake.FailNextCode("POST", "/channels/"+memberThread+"/messages/974000000000000002/threads", 400, 50024)
+	click := h.fake.Interaction("974000000000000004", 3, "400000000000000001",
+		map[string]any{"custom_id": threadButton(t, msg), "component_type": 2}, msg)
+	click["channel_id"] = memberThread
+	h.fake.Dispatch(t, "INTERACTION_CREATE", click)
+	if _, data := h.reply(t, "974000000000000004"); !strings.Contains(fmt.Sprint(data["content"]), "in a thread already") {
+		t.Errorf("button in a thread: %v", data["content"])
+	}
+	mention(t, h, "974000000000000005", memberThread, "and Unitree?")
+	if _, got := threadReply(t, h, memberThread, 0); !strings.Contains(got, "Understood as: Which city is Unitree from?") {
+		t.Errorf("follow-up in the member's thread: %s", got)
 	}
 }
 
