@@ -147,7 +147,7 @@ func parseFrontMatter(data []byte) (*frontMatter, []byte, []string, error) {
 			key := m.Content[i]
 			fm.lines[key.Value] = key.Line + 1 // the opening --- is line 1
 			if !frontMatterKeys[key.Value] {
-				warnings = append(warnings, fmt.Sprintf("line %d: front matter key %q is not used (known: title, url, source, published, sectors, companies, policies, tags)",
+				warnings = append(warnings, fmt.Sprintf("line %d: front matter key %q is not used (known: title, url, source, published, sectors, companies, policies, tags, fetched, feed)",
 					key.Line+1, key.Value))
 			}
 		}
@@ -157,7 +157,7 @@ func parseFrontMatter(data []byte) (*frontMatter, []byte, []string, error) {
 
 // frontMatterKeys are the front matter keys futurebot reads.
 var frontMatterKeys = map[string]bool{"title": true, "url": true, "source": true, "published": true, "sectors": true,
-	"companies": true, "policies": true, "tags": true}
+	"companies": true, "policies": true, "tags": true, "fetched": true, "feed": true}
 
 // binary reports whether data looks like anything but text in some
 // encoding: a NUL byte, or many control characters, in its first 8 KiB.
@@ -306,41 +306,53 @@ func isHeadingLike(p string) bool {
 // loadHTML extracts the readable part of a saved web page with go-readability:
 // scripts, navigation and ads go; headings, paragraphs and list items stay.
 func loadHTML(name string, data []byte) ([]Document, error) {
+	p, err := readHTML("", data)
+	if err != nil {
+		return nil, err
+	}
+	doc := Document{ID: name, Kind: KindArticle, Title: p.Title, URL: p.URL, Source: p.Source, Published: p.Published}
+	return finishArticle(doc, p.Paragraphs)
+}
+
+// readHTML extracts a page's article; from, when given, is where it was
+// fetched, used when the page names no canonical URL.
+func readHTML(from string, data []byte) (Page, error) {
 	if binary(data) {
-		return nil, errors.New("binary data, not a web page")
+		return Page{}, errors.New("binary data, not a web page")
 	}
 	root, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("parse html: %w", err)
+		return Page{}, fmt.Errorf("parse html: %w", err)
 	}
-	doc := Document{ID: name, Kind: KindArticle}
-	doc.URL = pageURL(root)
+	p := Page{URL: from}
+	if canonical := canonicalURL(root); canonical != "" {
+		p.URL = canonical
+	}
 	var base *url.URL
-	if doc.URL != "" {
-		base, _ = url.Parse(doc.URL)
+	if p.URL != "" {
+		base, _ = url.Parse(p.URL)
 	}
 	art, err := readability.FromDocument(root, base)
 	if err != nil {
-		return nil, fmt.Errorf("extract article: %w", err)
+		return Page{}, fmt.Errorf("extract article: %w", err)
 	}
 	if art.Node == nil {
-		return nil, errors.New("no readable article text in the page")
+		return Page{}, errors.New("no readable article text in the page")
 	}
-	doc.Title = strings.TrimSpace(art.Title())
-	doc.Source = strings.TrimSpace(art.SiteName())
+	p.Title = strings.TrimSpace(art.Title())
+	p.Source = strings.TrimSpace(art.SiteName())
 	if t, err := art.PublishedTime(); err == nil {
-		doc.Published = t.Format("2006-01-02")
+		p.Published = t.Format("2006-01-02")
 	}
-	var paras []string
-	collectBlocks(art.Node, &paras)
-	if len(paras) > 0 && strings.TrimPrefix(paras[0], HeadingPrefix) == doc.Title {
-		paras = paras[1:]
+	collectBlocks(art.Node, &p.Paragraphs)
+	if len(p.Paragraphs) > 0 && strings.TrimPrefix(p.Paragraphs[0], HeadingPrefix) == p.Title {
+		p.Paragraphs = p.Paragraphs[1:]
 	}
-	return finishArticle(doc, paras)
+	return p, nil
 }
 
-// pageURL finds the canonical link or og:url of a page.
-func pageURL(n *html.Node) string {
+// canonicalURL finds the canonical link or og:url of a page.
+func canonicalURL(n *html.Node) string {
 	var found string
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
