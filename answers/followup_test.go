@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"futurebot/answers"
+	"futurebot/corpus"
 	"futurebot/index"
 )
 
@@ -88,6 +89,20 @@ func TestFollowUpAnswers(t *testing.T) {
 			t.Errorf("%q after %q (understood as %q) answered %q; want declined", tt.q, tt.earlier, q, a.Text)
 		case tt.key != "" && (!a.Answered || !strings.Contains(a.Text, tt.key)):
 			t.Errorf("%q after %q (understood as %q): answered=%v %q; want it to quote %q", tt.q, tt.earlier, q, a.Answered, a.Text, tt.key)
+		}
+	}
+}
+
+// TestHowLongItTakes: "how long does X take" asks for a duration; its
+// "long" and "take" frame the question and are not words to find.
+func TestHowLongItTakes(t *testing.T) {
+	c := &corpus.Corpus{Documents: []corpus.Document{{ID: "ferry.md", Kind: corpus.KindArticle, Title: "Ferry",
+		Body: "The new electric ferry crosses the strait in 35 minutes, carrying 400 passengers.\n\nThe harbour opened in 1998."}}}
+	e := buildEngine(t, c, index.Options{}, answers.Options{})
+	for _, q := range []string{"How long does the electric ferry take to cross the strait?", "how many minutes does the ferry crossing last"} {
+		a, err := e.Ask(context.Background(), q)
+		if err != nil || !a.Answered || !strings.Contains(a.Text, "35 minutes") {
+			t.Errorf("%q: answered %v %q (%v)", q, a.Answered, a.Text, err)
 		}
 	}
 }

@@ -80,7 +80,11 @@ type EntitySpan struct {
 
 // Words that ask but carry no content; the index drops English stop words
 // itself, these are the question words it keeps.
-var questionWords = regexp.MustCompile(`(?i)\b(how many|how much|tell me( about)?|please|can you|could you|do you know|explain|describe|list|define|meaning of)\b`)
+var questionWords = regexp.MustCompile(`(?i)\b(how many|how much|how long|how often|how far|how old|tell me( about)?|please|can you|could you|do you know|explain|describe|list|define|meaning of)\b`)
+
+// durationVerbs frame a question about how long something takes ("how
+// long does the ferry take to cross"): they ask, they are not the topic.
+var durationVerbs = regexp.MustCompile(`(?i)\b(take|takes|took|taken|taking|last|lasts|lasted)\b`)
 
 // Analyze takes a question apart: answer type, entity mentions, and the
 // search text.
@@ -128,7 +132,11 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 	q.Alternatives = append(q.Alternatives, englishAlternatives(q.Search, q.EntitySpans)...)
 	q.Misspelt = misspelt(q.Search, q.EntitySpans)
 	// Blank out question words without moving the entity spans.
-	q.Search = questionWords.ReplaceAllStringFunc(q.Search, func(s string) string { return strings.Repeat(" ", len(s)) })
+	blank := func(s string) string { return strings.Repeat(" ", len(s)) }
+	q.Search = questionWords.ReplaceAllStringFunc(q.Search, blank)
+	if q.Unit == UnitDuration {
+		q.Search = durationVerbs.ReplaceAllStringFunc(q.Search, blank)
+	}
 	return q
 }
 

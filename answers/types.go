@@ -56,7 +56,7 @@ var typeCues = []typeCue{
 	{regexp.MustCompile(`(?i)\bhow many (billion|million|trillion|yuan|dollars?|usd|rmb)\b|\bhow much (money|cash|funding|funds|investment|capital|budget|spending|revenue|profit|does .{0,40}\bcost|do .{0,40}\bcost|is .{0,40}\bworth)\b|\bwhat (is|was) the (price|cost)\b|\b(price|cost) of\b`), TypeNumber, UnitMoney},
 	{regexp.MustCompile(`(?i)\bhow long ago\b|\bsince when\b|\buntil when\b|\bby when\b|(^|[,;?]\s*|\b(and|so|but)\s+)when\b|\b(what|which|in what) (year|date|month|day|decade)\b`), TypeDate, UnitAny},
 	{regexp.MustCompile(`(?i)\bhow long\b`), TypeNumber, UnitDuration},
-	{regexp.MustCompile(`(?i)\bhow many (years|months|weeks|days|hours|decades)\b`), TypeNumber, UnitDuration},
+	{regexp.MustCompile(`(?i)\bhow many (years|months|weeks|days|hours|minutes|seconds|decades)\b`), TypeNumber, UnitDuration},
 	{regexp.MustCompile(`(?i)\bhow many\b|\bnumber of\b`), TypeNumber, UnitCount},
 	{regexp.MustCompile(`(?i)\bwhat (share|percentage|per ?cent|proportion|fraction|portion|part)\b|\bhow much (of|percentage|per ?cent)\b|\bwhat % `), TypeNumber, UnitShare},
 	{regexp.MustCompile(`(?i)\bwhere does .{0,60}\brank\b|\bwhat (rank|ranking|position|place) \b|\bhow (does|do) .{0,60}\brank\b`), TypeNumber, UnitRank},
@@ -237,7 +237,7 @@ var (
 	numberRe      = regexp.MustCompile(`(?i)(\d[\d,.]*(\s*(%|per ?cent\b))?|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen|half|quarter|third)\b(\s+(per ?cent\b))?)`)
 	shareRe       = regexp.MustCompile(`(?i)(%|\bper ?cent\b|\b(half|quarter|third|majority|share|proportion)\b)`)
 	moneyRe       = regexp.MustCompile(`(?i)([$€£¥]\s*\d|\b\d[\d,.]*\s*(billion|million|trillion|bn|m)?\s*(yuan|dollars?|usd|rmb|euros?)\b|\b(billion|million|trillion)\b)`)
-	durationRe    = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)\s+(years?|months?|weeks?|days?|hours?|decades?)\b`)
+	durationRe    = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)\s+(years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century)\b`)
 	placeNounRe   = regexp.MustCompile(`(?i)\b(in|at|near|across|throughout|from|on)\s+(the\s+)?(\w+\s+){0,2}(areas?|regions?|cit(y|ies)|towns?|provinces?|countr(y|ies)|states?|coasts?|islands?|mountains?|valleys?|villages?|districts?|capital|north|south|east|west|abroad|overseas)\b`)
 	timeUnitAfter = regexp.MustCompile(`^\s+(years?|months?|weeks?|days?|hours?|decades?)\b`)
 	rankRe        = regexp.MustCompile(`(?i)\b(first|second|third|fourth|fifth|top|largest|biggest|leading|\d+(st|nd|rd|th))\b`)

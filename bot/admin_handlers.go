@@ -30,6 +30,84 @@ func (b *Bot) adminRoutes() {
 	r.Handle(KindCommand, cmdIngest, b.requireAdmin(b.ingest))
 	r.Handle(KindCommand, cmdForget, b.requireAdmin(b.forget))
 	r.Handle(KindAutocomplete, cmdForget, b.requireAdmin(b.completeIngested))
+	r.Handle(KindCommand, cmdFeeds, b.requireAdmin(b.feeds))
+	r.Handle(KindAutocomplete, cmdFeeds, b.requireAdmin(b.completeFeeds))
+}
+
+// feeds lists the news feeds with their last poll, last new item and last
+// error, or adds or removes one.
+func (b *Bot) feeds(_ context.Context, req *Request) (*Response, error) {
+	by := "user " + req.UserID
+	reply := func(s string) (*Response, error) {
+		m := TextMessage(s, true)
+		return &Response{Message: &m}, nil
+	}
+	add, remove := strings.TrimSpace(req.String("add")), strings.TrimSpace(req.String("remove"))
+	switch {
+	case add != "" && remove != "":
+		return reply("Give `add` or `remove`, not both.")
+	case add != "":
+		var tags []string
+		for _, t := range strings.Split(req.String("tags"), ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				tags = append(tags, t)
+			}
+		}
+		f, err := b.cfg.Admin.AddFeed(add, req.String("name"), tags, by)
+		if err != nil {
+			return reply("Not added: " + Escape(truncate(err.Error(), 300)) + ".")
+		}
+		return reply(fmt.Sprintf("Added the feed **%s** (<%s>); polling it now. `/feeds` shows how it went.", Escape(f.Name), truncate(f.URL, 500)))
+	case remove != "":
+		f, err := b.cfg.Admin.RemoveFeed(remove, by)
+		if err != nil {
+			return reply("Not removed: " + Escape(truncate(err.Error(), 300)) + ".")
+		}
+		return reply(fmt.Sprintf("Removed the feed **%s**. The pages it brought stay; `/forget` removes one.", Escape(f.Name)))
+	}
+	list := b.cfg.Admin.Feeds()
+	if len(list) == 0 {
+		return reply("No feeds yet. Add one with `/feeds add:https://example.com/feed.xml name:Example`.")
+	}
+	lines := []string{fmt.Sprintf("**%d feeds**", len(list))}
+	for _, f := range list {
+		lines = append(lines, "• "+feedLine(f))
+	}
+	return reply(truncate(strings.Join(lines, "\n"), maxContent))
+}
+
+// feedLine is one feed's polling in a line: when last polled, when it last
+// brought something new, and what failed.
+func feedLine(f service.FeedInfo) string {
+	when := func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.UTC().Format("2006-01-02 15:04 MST")
+	}
+	s := fmt.Sprintf("**%s** — polled %s, last new %s", Escape(truncate(f.Name, 100)), when(f.LastPoll), when(f.LastNew))
+	if f.LastError != "" {
+		s += fmt.Sprintf(" · ⚠ failed %d× in a row: %s", f.Failures, Escape(truncate(f.LastError, 200)))
+	}
+	if f.FailedPages > 0 {
+		s += fmt.Sprintf(" · %d pages to retry", f.FailedPages)
+	}
+	return s
+}
+
+// completeFeeds suggests the feeds to remove.
+func (b *Bot) completeFeeds(_ context.Context, req *Request) (*Response, error) {
+	typed := strings.ToLower(req.String(req.Focused))
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	for _, f := range b.cfg.Admin.Feeds() {
+		if len(choices) == maxChoices || len(f.URL) > maxChoiceLen {
+			continue
+		}
+		if strings.Contains(strings.ToLower(f.Name+" "+f.URL), typed) {
+			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(f.Name+" — "+f.URL, maxChoiceLen), Value: f.URL})
+		}
+	}
+	return &Response{Choices: choices}, nil
 }
 
 // listGaps shows the questions members asked that the sources lack, most
@@ -183,8 +261,14 @@ func (b *Bot) ingest(ctx context.Context, req *Request) (*Response, error) {
 		m := TextMessage("Not added: "+why+" Nothing was written.", true)
 		return &Response{Message: &m}, nil
 	}
-	if att == nil {
-		return refuse("attach a .md, .txt, .html or FAQ .yaml file.")
+	link := strings.TrimSpace(req.String("url"))
+	switch {
+	case link != "" && att != nil:
+		return refuse("give a file or a url, not both.")
+	case link != "":
+		return b.ingestURL(ctx, req, link, refuse)
+	case att == nil:
+		return refuse("attach a .md, .txt, .html or FAQ .yaml file, or give the url of a web page.")
 	}
 	name := path.Base(strings.ReplaceAll(att.Filename, `\`, "/"))
 	if name != att.Filename {
@@ -215,6 +299,21 @@ func (b *Bot) ingest(ctx context.Context, req *Request) (*Response, error) {
 		return refuse(Escape(err.Error()) + ".")
 	}
 	return b.followJob(job, fmt.Sprintf("Added **%s**; reindexing.", Escape(name))), nil
+}
+
+// ingestURL adds a web page by its address and says what was saved.
+func (b *Bot) ingestURL(ctx context.Context, req *Request, link string, refuse func(string) (*Response, error)) (*Response, error) {
+	page, job, err := b.cfg.Admin.AddURL(ctx, link, "user "+req.UserID)
+	if err != nil {
+		return refuse(Escape(truncate(err.Error(), 300)) + ".")
+	}
+	verb := "Added"
+	if page.Refreshed {
+		verb = "Refreshed"
+	}
+	note := fmt.Sprintf("%s **%s** (%s, %s): %d passages, from <%s>; reindexing.", verb, Escape(truncate(page.Title, 200)),
+		Escape(truncate(page.Source, 100)), dated(page.Published), page.Passages, truncate(page.URL, 500))
+	return b.followJob(job, note), nil
 }
 
 // attachmentHosts are where Discord keeps attachments.

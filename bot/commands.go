@@ -17,6 +17,7 @@ const (
 	cmdReindex  = "reindex"
 	cmdIngest   = "ingest"
 	cmdForget   = "forget"
+	cmdFeeds    = "feeds"
 	cmdGaps     = "gaps"
 	cmdSettings = "settings"
 )
@@ -73,11 +74,20 @@ func Commands(withAdmin bool) []*discordgo.ApplicationCommand {
 		&discordgo.ApplicationCommand{Name: cmdIngest, Description: "Add a document to the corpus and reindex (admins)",
 			DefaultMemberPermissions: adminOnly, Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{
-				{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "A .md, .txt, .html or FAQ .yaml file", Required: true},
+				{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "A .md, .txt, .html or FAQ .yaml file"},
+				{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "Or the address of a web page to add (its article is kept)", MaxLength: 2000},
 				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "replace", Description: "Overwrite a document of the same name"},
 			}},
 		&discordgo.ApplicationCommand{Name: cmdForget, Description: "Remove an ingested document and reindex (admins)",
 			DefaultMemberPermissions: adminOnly, Contexts: guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{str("document", "The ingested document", true, true)}},
+		&discordgo.ApplicationCommand{Name: cmdFeeds, Description: "List, add or remove the news feeds I poll (admins)",
+			DefaultMemberPermissions: adminOnly, Contexts: guildOnly,
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "add", Description: "The address of an RSS, Atom or JSON feed to poll", MaxLength: 2000},
+				{Type: discordgo.ApplicationCommandOptionString, Name: "name", Description: "The feed's name (with add)", MaxLength: 100},
+				{Type: discordgo.ApplicationCommandOptionString, Name: "tags", Description: "Comma-separated tags for its pages (with add)", MaxLength: 200},
+				{Type: discordgo.ApplicationCommandOptionString, Name: "remove", Description: "The address of a feed to stop polling", MaxLength: 2000, Autocomplete: true},
+			}},
 	)
 }

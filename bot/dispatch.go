@@ -72,7 +72,7 @@ func (b *Bot) serveInteraction(i *discordgo.Interaction, respond func(*discordgo
 		private = b.privateByDefault(req.ChannelID)
 	}
 	req.Ephemeral = private || (req.Kind == KindComponent && req.Name != idPage) ||
-		req.Name == cmdReindex || req.Name == cmdIngest || req.Name == cmdForget || req.Name == cmdGaps || req.Name == cmdSettings
+		req.Name == cmdReindex || req.Name == cmdIngest || req.Name == cmdForget || req.Name == cmdFeeds || req.Name == cmdGaps || req.Name == cmdSettings
 	ctx, cancel := workContext()
 	defer cancel()
 	if req.Kind == KindAutocomplete {

@@ -16,6 +16,7 @@ import (
 	"futurebot/answers"
 	"futurebot/corpus"
 	"futurebot/gaps"
+	"futurebot/service"
 )
 
 // routes registers every handler.
@@ -510,6 +511,20 @@ func (b *Bot) sources(_ context.Context, req *Request) (*Response, error) {
 		Description: truncate(fmt.Sprintf("%d articles and %d FAQ entries in %d passages.\n\n**By source** (page %d of %d)\n%s",
 			info.Articles, info.FAQs, info.Passages, page, pages, strings.Join(lines, "\n")), maxEmbedDesc),
 		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Index %s · last indexed %s", info.Version, info.Built.UTC().Format("2006-01-02 15:04 MST"))}}
+	if b.cfg.Admin != nil {
+		var lines []string
+		for _, f := range b.cfg.Admin.Feeds() {
+			line := feedLine(service.FeedInfo{Name: f.Name, LastPoll: f.LastPoll, LastNew: f.LastNew, FailedPages: f.FailedPages})
+			if f.LastError != "" {
+				line += " · ⚠ failing"
+			}
+			lines = append(lines, "• "+line)
+		}
+		if len(lines) > 0 {
+			e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "News feeds", Value: truncate(strings.Join(lines, "\n"), maxFieldValue)})
+		}
+	}
+	fitEmbed(e)
 	return &Response{Message: &Message{Embeds: []*discordgo.MessageEmbed{e}}}, nil
 }
 

@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/bwmarrin/discordgo"
+
+	"futurebot/internal/atomicfile"
 )
 
 // ChannelSettings are how the bot behaves in one channel, set by /settings.
@@ -80,31 +82,7 @@ func (s *channelStore) set(channel string, change func(*ChannelSettings)) (Chann
 	if err != nil {
 		return c, err
 	}
-	return c, writeFileAtomic(s.path, data)
-}
-
-// writeFileAtomic replaces path with data through a temporary file synced
-// and renamed into place, so a crash leaves the old file or the new one.
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	return err
+	return c, atomicfile.Write(s.path, data)
 }
 
 // answersWithoutMention reports whether messages in channel that read as

@@ -17,6 +17,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"futurebot/answers"
+	"futurebot/internal/atomicfile"
 )
 
 // Threads the bot opened carry a conversation: the questions asked there,
@@ -219,7 +220,7 @@ func (s *threadStore) save(now time.Time) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(s.path, data)
+	return atomicfile.Write(s.path, data)
 }
 
 // threadsOn reports whether answers in channel open threads (/settings

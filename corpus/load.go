@@ -20,6 +20,10 @@ const MaxFileSize = 8 << 20
 // EntitiesFile is the name of the optional entity list at the corpus root.
 const EntitiesFile = "entities.yaml"
 
+// FeedsFile is the name of the list of news feeds at the corpus root: read
+// by the feed poller, not as documents.
+const FeedsFile = "feeds.yaml"
+
 // ErrNoDocuments is returned by Load when a corpus yields no document at all.
 var ErrNoDocuments = errors.New("corpus has no documents")
 
@@ -43,7 +47,7 @@ func loaderFor(name string) loader {
 	case ".html", ".htm":
 		return loadHTML
 	case ".yaml", ".yml":
-		if base == EntitiesFile {
+		if base == EntitiesFile || name == FeedsFile {
 			return nil
 		}
 		return loadFAQ

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"futurebot/corpus"
+	"futurebot/internal/atomicfile"
 	"futurebot/service"
 )
 
@@ -48,50 +49,15 @@ func (l *Library) Ingest(name string, data []byte, replace bool, by string) (ser
 	return l.startFresh(by), nil
 }
 
-// writeNew writes data to dir/name through a temporary file, synced before
-// it is renamed into place, and the directory synced after.
+// writeNew writes data to dir/name atomically (see atomicfile); an
+// existing file is replaced only when replace is true.
 func writeNew(dir, name string, data []byte, replace bool) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create %s: %w", IngestedDir, err)
-	}
 	target := filepath.Join(dir, name)
 	if _, err := os.Stat(target); err == nil && !replace {
 		return service.ErrExists
 	}
-	tmp, err := os.CreateTemp(dir, ".ingest-*")
-	if err != nil {
+	if err := atomicfile.Write(target, data); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := os.Rename(tmp.Name(), target); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
 	}
 	return nil
 }

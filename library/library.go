@@ -41,6 +41,11 @@ type Options struct {
 	// StaleAfter is the age from which an answer says its source's month
 	// (see answers.Options).
 	StaleAfter time.Duration
+	// Fetch, when set, fetches the pages admins add by URL and the feeds.
+	Fetch Fetcher
+	// FeedInterval, when set with Fetch and CorpusDir, polls the feeds of
+	// the corpus directory's feeds.yaml that often (Start only).
+	FeedInterval time.Duration
 }
 
 // Library is the index in service and the work on it.
@@ -62,7 +67,10 @@ type Library struct {
 
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
-	wg     sync.WaitGroup // jobs and the watcher
+	wg     sync.WaitGroup // jobs, the watcher and the feed poller
+
+	pollMu sync.Mutex // one poll of the feeds at a time
+	feeds  feedStatus
 
 	// progressed, when set, sees every progress report of a job (tests
 	// wait on it for a stage).
@@ -149,6 +157,13 @@ func Start(ctx context.Context, o Options) (*Library, error) {
 		go func() {
 			defer l.wg.Done()
 			w.run(l.ctx, l.opts.Debounce, l.corpusChanged)
+		}()
+	}
+	if o.Fetch != nil && o.CorpusDir != "" && o.FeedInterval > 0 {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			l.pollLoop()
 		}()
 	}
 	return l, nil

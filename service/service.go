@@ -70,3 +70,28 @@ var (
 	// ErrClosed: the service is shutting down.
 	ErrClosed = errors.New("the bot is shutting down")
 )
+
+// SavedPage is a web page saved in the corpus directory (/ingest url:,
+// futurebot add, a feed's new item).
+type SavedPage struct {
+	// File is the page's file, relative to the corpus directory.
+	File      string
+	Title     string
+	URL       string
+	Source    string
+	Published string // "" when the page gives no date
+	Passages  int
+	// Refreshed is true when the page replaced an earlier copy of itself.
+	Refreshed bool
+}
+
+// FeedInfo is one news feed's polling, as shown to admins.
+type FeedInfo struct {
+	Name, URL         string
+	LastPoll, LastNew time.Time // zero: never
+	// LastError is why the last poll of the feed failed, or "".
+	LastError string
+	// Failures counts the polls in a row that failed; FailedPages the
+	// items whose page failed and waits for a retry.
+	Failures, FailedPages int
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"futurebot/corpus"
+	"futurebot/fetch"
 	"futurebot/gaps"
 )
 
@@ -235,6 +236,79 @@ func ageUnit(u string) string {
 		return "w"
 	}
 	return "y"
+}
+
+// fetcher fetches the pages and feeds admins add: FETCH_MAX_BYTES (default
+// 5 MiB) per page, FETCH_ALLOW_PRIVATE (default false) to reach loopback
+// and private addresses.
+func (c *config) fetcher() (*fetch.Fetcher, error) {
+	var problems []string
+	raw := c.lookup("FETCH_MAX_BYTES", "5MiB")
+	maxBytes, err := parseBytes(raw)
+	if err != nil {
+		problems = append(problems, fmt.Sprintf("FETCH_MAX_BYTES %q: want a size such as 5MiB, 800KiB or 1048576", raw))
+	}
+	private, err := parseBool(c.lookup("FETCH_ALLOW_PRIVATE", "false"))
+	if err != nil {
+		problems = append(problems, fmt.Sprintf("FETCH_ALLOW_PRIVATE: %v", err))
+	}
+	if len(problems) > 0 {
+		return nil, configError(problems)
+	}
+	return fetch.New(fetch.Options{MaxBytes: maxBytes, AllowPrivate: private}), nil
+}
+
+// parseBool reads a yes/no setting.
+func parseBool(raw string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(raw)) {
+	case "true", "1", "yes", "on":
+		return true, nil
+	case "false", "0", "no", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q: want true or false", raw)
+}
+
+// feedInterval is FEED_INTERVAL: how often the feeds of feeds.yaml are
+// polled (default 30 minutes; "off" never).
+func (c *config) feedInterval() (time.Duration, error) {
+	raw := strings.ToLower(c.lookup("FEED_INTERVAL", "30m"))
+	if raw == "off" || raw == "0" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(raw)
+	if err != nil {
+		d, err = parseAge(raw)
+	}
+	if err != nil || d < time.Minute {
+		return 0, fmt.Errorf("FEED_INTERVAL %q: want a duration of a minute or more, such as 30m or 2h, or off", raw)
+	}
+	return d, nil
+}
+
+var sizeRe = regexp.MustCompile(`^(\d+)\s*(b|kib|kb|k|mib|mb|m)?$`)
+
+// parseBytes reads a size: 1048576, 800KiB, 5MiB (KB and MB are read as
+// KiB and MiB).
+func parseBytes(raw string) (int64, error) {
+	m := sizeRe.FindStringSubmatch(strings.ToLower(strings.TrimSpace(raw)))
+	if m == nil {
+		return 0, fmt.Errorf("%q is not a size", raw)
+	}
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil || n <= 0 || n > 1<<30 {
+		return 0, fmt.Errorf("%q is not a size up to 1 GiB", raw)
+	}
+	switch m[2] {
+	case "kib", "kb", "k":
+		n <<= 10
+	case "mib", "mb", "m":
+		n <<= 20
+	}
+	if n > 1<<30 {
+		return 0, fmt.Errorf("%q is over 1 GiB", raw)
+	}
+	return n, nil
 }
 
 // gapsLog is the gaps log of DATA_DIR, or nil when GAPS_LOG is off;

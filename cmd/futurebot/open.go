@@ -23,10 +23,19 @@ func (c *config) libraryOptions(log *slog.Logger) (library.Options, error) {
 	if err != nil {
 		problems = append(problems, err.Error())
 	}
+	f, err := c.fetcher()
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	interval, err := c.feedInterval()
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
 	if len(problems) > 0 {
 		return library.Options{}, configError(problems)
 	}
-	return library.Options{DataDir: c.DataDir, CorpusDir: c.CorpusDir, MaxFailed: maxFailed, StaleAfter: stale, Log: log}, nil
+	return library.Options{DataDir: c.DataDir, CorpusDir: c.CorpusDir, MaxFailed: maxFailed, StaleAfter: stale, Log: log,
+		Fetch: f, FeedInterval: interval}, nil
 }
 
 // sources answers the command line's questions: from the index in DATA_DIR,

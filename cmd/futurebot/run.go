@@ -42,6 +42,8 @@ var commands = map[string]command{
 	"bench":   &benchCommand{},
 	"version": &versionCommand{},
 	"gaps":    &gapsCommand{},
+	"add":     &addCommand{},
+	"poll":    &pollCommand{},
 }
 
 // help is what each command does, and one way to use it, for --help.
@@ -61,6 +63,10 @@ var help = map[string]struct{ does, usage, example string }{
 	"bench": {"Measures indexing and answering against plain Bleve on passages made from real text.",
 		"futurebot bench [--passages N] [--questions M] [--json]", "futurebot bench --passages 100000 --questions 1000"},
 	"version": {"Prints futurebot's version and the revision it was built from.", "futurebot version", "futurebot version"},
+	"add": {"Fetches web pages and saves each as a document in the corpus directory's ingested/ (title, site, date and address kept); a page added again is refreshed.",
+		"futurebot add [--corpus DIR] URL...", "futurebot add --corpus ./my-corpus https://example.com/news/unitree-factory"},
+	"poll": {"Polls every feed of the corpus directory's feeds.yaml once and saves the new items' pages (for cron, and for trying a feed).",
+		"futurebot poll [--corpus DIR] [--data DIR]", "futurebot poll --corpus ./my-corpus --data ./data"},
 	"gaps": {"Lists what members asked that the sources lack (declined questions and 👎), most asked first, with the nearest sources.",
 		"futurebot gaps [--corpus DIR] [--data DIR]", "futurebot gaps --data ./data"},
 }
@@ -94,6 +100,10 @@ Usage:
   futurebot bench [--passages N] [--questions M] [--json]
                                   measure indexing and answers against plain Bleve
   futurebot gaps [--data DIR]     what members asked that the sources lack
+  futurebot add [--corpus DIR] URL...
+                                  save web pages into the corpus
+  futurebot poll [--corpus DIR] [--data DIR]
+                                  poll the feeds of feeds.yaml once
   futurebot version               print the version
   futurebot COMMAND --help        what a command does, with an example
 

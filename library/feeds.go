@@ -1,0 +1,168 @@
+package library
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"futurebot/corpus"
+	"futurebot/feeds"
+	"futurebot/service"
+)
+
+// feedStatus is what the last poll found, for /feeds, /sources and
+// /healthz.
+type feedStatus struct {
+	mu    sync.Mutex
+	state *feeds.State // nil until the first poll of this run
+}
+
+// Feeds lists the feeds of feeds.yaml with their last poll, last new item
+// and last error.
+func (l *Library) Feeds() []service.FeedInfo {
+	if l.opts.CorpusDir == "" {
+		return nil
+	}
+	list, _ := feeds.Load(l.opts.CorpusDir)
+	l.feeds.mu.Lock()
+	st := l.feeds.state
+	l.feeds.mu.Unlock()
+	if st == nil {
+		st, _ = feeds.LoadState(l.opts.DataDir)
+	}
+	out := make([]service.FeedInfo, 0, len(list))
+	for _, f := range list {
+		fi := service.FeedInfo{Name: f.Name, URL: f.URL}
+		if s := st.Feeds[f.URL]; s != nil {
+			fi.LastPoll, fi.LastNew, fi.LastError, fi.Failures, fi.FailedPages = s.LastPoll, s.LastNew, s.LastError, s.Failures, len(s.Pending)
+		}
+		out = append(out, fi)
+	}
+	return out
+}
+
+// AddFeed adds a feed to feeds.yaml and polls the feeds at once, in the
+// background.
+func (l *Library) AddFeed(rawURL, name string, tags []string, by string) (service.FeedInfo, error) {
+	if l.opts.CorpusDir == "" {
+		return service.FeedInfo{}, service.ErrNoCorpusDir
+	}
+	l.pollMu.Lock()
+	list, _ := feeds.Load(l.opts.CorpusDir)
+	list, f, err := feeds.Add(list, feeds.Feed{URL: rawURL, Name: name, Tags: tags})
+	if err == nil {
+		err = feeds.Save(l.opts.CorpusDir, list)
+	}
+	l.pollMu.Unlock()
+	if err != nil {
+		return service.FeedInfo{}, err
+	}
+	l.log.Info("feed added", "feed", f.Name, "by", by)
+	l.pollSoon()
+	return service.FeedInfo{Name: f.Name, URL: f.URL}, nil
+}
+
+// RemoveFeed removes a feed from feeds.yaml; the pages it brought stay
+// (forget them one by one).
+func (l *Library) RemoveFeed(rawURL, by string) (service.FeedInfo, error) {
+	if l.opts.CorpusDir == "" {
+		return service.FeedInfo{}, service.ErrNoCorpusDir
+	}
+	l.pollMu.Lock()
+	defer l.pollMu.Unlock()
+	list, _ := feeds.Load(l.opts.CorpusDir)
+	list, f, err := feeds.Remove(list, rawURL)
+	if err == nil {
+		err = feeds.Save(l.opts.CorpusDir, list)
+	}
+	if err != nil {
+		return service.FeedInfo{}, err
+	}
+	l.log.Info("feed removed", "feed", f.Name, "by", by)
+	return service.FeedInfo{Name: f.Name, URL: f.URL}, nil
+}
+
+// pollSoon polls the feeds now, in the background, unless the library is
+// closing.
+func (l *Library) pollSoon() {
+	l.jobMu.Lock()
+	defer l.jobMu.Unlock()
+	if l.closed || l.opts.Fetch == nil {
+		return
+	}
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		l.PollFeeds(l.ctx, false)
+	}()
+}
+
+// PollFeeds polls every feed of feeds.yaml once, saves the new items'
+// pages under ingested/ and starts a reindex when there are any; force
+// ignores back-offs. Problems with feeds.yaml are returned beside the
+// results: a bad entry never stops the good ones.
+func (l *Library) PollFeeds(ctx context.Context, force bool) ([]feeds.Result, []error) {
+	if l.opts.CorpusDir == "" || l.opts.Fetch == nil {
+		return nil, []error{errors.New("feeds need a corpus directory and fetching")}
+	}
+	l.pollMu.Lock()
+	defer l.pollMu.Unlock()
+	list, probs := feeds.Load(l.opts.CorpusDir)
+	st, err := feeds.LoadState(l.opts.DataDir)
+	if err != nil {
+		l.log.Warn("reading the feeds' state failed", "err", err)
+	}
+	p := feeds.Poller{Fetch: l.opts.Fetch, Interval: l.opts.FeedInterval, Now: time.Now,
+		Save: func(ctx context.Context, pageURL string, meta corpus.PageMeta) (string, error) {
+			s, data, err := readPage(ctx, l.opts.Fetch, pageURL, meta)
+			if err == nil {
+				l.jobMu.Lock()
+				err = writePage(l.opts.CorpusDir, &s, data)
+				l.jobMu.Unlock()
+			}
+			return s.File, err
+		}}
+	results := p.Poll(ctx, list, st, force)
+	if err := st.Save(l.opts.DataDir); err != nil {
+		l.log.Error("saving the feeds' state failed", "err", err)
+	}
+	l.feeds.mu.Lock()
+	l.feeds.state = st
+	l.feeds.mu.Unlock()
+	saved := 0
+	for _, r := range results {
+		saved += len(r.Saved)
+		switch {
+		case r.Err != nil:
+			l.log.Warn("feed failed", "feed", r.Feed.Name, "err", r.Err)
+		case len(r.Saved) > 0 || len(r.Failed) > 0:
+			l.log.Info("feed polled", "feed", r.Feed.Name, "new", len(r.Saved), "failed", len(r.Failed))
+		}
+		for _, f := range r.Failed {
+			l.log.Warn("feed item failed; retried later", "feed", r.Feed.Name, "err", f)
+		}
+	}
+	if saved > 0 && ctx.Err() == nil {
+		l.startFresh("feeds")
+	}
+	return results, probs
+}
+
+// pollLoop polls the feeds every FeedInterval until the library closes.
+func (l *Library) pollLoop() {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-l.ctx.Done():
+			return
+		case <-t.C:
+		}
+		_, probs := l.PollFeeds(l.ctx, false)
+		for _, p := range probs {
+			l.log.Warn("feeds.yaml", "err", p)
+		}
+		t.Reset(l.opts.FeedInterval)
+	}
+}
