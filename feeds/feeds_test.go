@@ -233,3 +233,34 @@ func TestLoadFeeds(t *testing.T) {
 		t.Error("a null state file gave no state")
 	}
 }
+
+// BenchmarkPoll50 polls a feed of 50 new items, each a page to fetch,
+// read and save: one iteration is one poll from scratch.
+func BenchmarkPoll50(b *testing.B) {
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	var items strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&items, `<item><link>%s/a/%d</link><guid>%d</guid></item>`, srv.URL, i, i)
+	}
+	mux.HandleFunc("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>B</title>`+items.String()+`</channel></rss>`)
+	})
+	mux.HandleFunc("/a/", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, article("Article "+r.URL.Path, "2026-11-02", strings.Repeat("Robots and hydrogen storage keep the harbour busy. ", 60)))
+	})
+	f := fetch.New(fetch.Options{AllowPrivate: true})
+	list := []feeds.Feed{{URL: srv.URL + "/feed.xml", Name: "B"}}
+	for b.Loop() {
+		b.StopTimer()
+		dir := b.TempDir()
+		now := time.Now()
+		p := poller(f, dir, &now)
+		st, _ := feeds.LoadState(dir)
+		b.StartTimer()
+		if res := p.Poll(context.Background(), list, st, true); len(res[0].Saved) != 50 {
+			b.Fatalf("saved %d of 50: %v %v", len(res[0].Saved), res[0].Err, res[0].Failed)
+		}
+	}
+}
