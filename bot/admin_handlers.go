@@ -237,8 +237,12 @@ func ReindexMessage(s service.ReindexStatus, note string) Message {
 		fmt.Fprintf(&b, "**Reindex failed — the previous index is still serving.**\nWhy: %s\nTook %s.", Escape(s.Err),
 			s.Elapsed.Round(time.Millisecond))
 	default:
-		fmt.Fprintf(&b, "**Reindex done** in %s · index %s\n%d articles and %d FAQ entries in %d passages.\n",
-			s.Elapsed.Round(time.Millisecond), s.Version, s.Articles, s.FAQs, s.Passages)
+		how := ""
+		if s.InPlace {
+			how = " (updated in place)"
+		}
+		fmt.Fprintf(&b, "**Reindex done**%s in %s · index %s\n%d articles and %d FAQ entries in %d passages.\n",
+			how, s.Elapsed.Round(time.Millisecond), s.Version, s.Articles, s.FAQs, s.Passages)
 		fmt.Fprintf(&b, "Articles: %d added, %d changed, %d removed · FAQ entries: %d added, %d changed, %d removed.",
 			s.Added[0], s.Changed[0], s.Removed[0], s.Added[1], s.Changed[1], s.Removed[1])
 	}

@@ -160,11 +160,7 @@ func LoadProgress(fsys fs.FS, progress func(read, total int)) (*Corpus, []Proble
 				c.Warnings = append(c.Warnings, warningProblem(name, w))
 			}
 		}
-		for i := range docs {
-			docs[i].Title = clip(docs[i].Title, MaxTitleBytes)
-			docs[i].Question = clip(docs[i].Question, MaxTitleBytes)
-		}
-		c.Documents = append(c.Documents, docs...)
+		c.Documents = append(c.Documents, clipped(docs)...)
 	}
 	if progress != nil {
 		progress(len(names), len(names))
@@ -174,6 +170,27 @@ func LoadProgress(fsys fs.FS, progress func(read, total int)) (*Corpus, []Proble
 	}
 	c.Entities, c.Derived = DeriveEntities(c.Documents, c.Entities)
 	return c, problems
+}
+
+// clipped bounds the titles and FAQ questions of documents as loaded.
+func clipped(docs []Document) []Document {
+	for i := range docs {
+		docs[i].Title = clip(docs[i].Title, MaxTitleBytes)
+		docs[i].Question = clip(docs[i].Question, MaxTitleBytes)
+	}
+	return docs
+}
+
+// LoadFile reads one corpus file under fsys as Load reads it (without the
+// entities Load derives from the whole corpus): its documents, or the
+// documents it could read with the problem of the rest.
+func LoadFile(fsys fs.FS, name string) ([]Document, error) {
+	data, err := readLimited(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := ParseFile(name, data)
+	return clipped(docs), err
 }
 
 // ParseFile parses one corpus file's content as Load would, without

@@ -54,7 +54,7 @@ func BuildProgress(ctx context.Context, dir string, c *corpus.Corpus, fingerprin
 	}
 	meta := Meta{Format: Format, Shards: n, Version: time.Now().UTC().Format("20060102T150405.000"), Fingerprint: fingerprint,
 		Built: time.Now().UTC(), Scoring: opts.Scoring, Entities: c.Entities, Sources: map[string]int{}, SourceDates: map[string][2]string{},
-		Docs: make(map[string]string, len(c.Documents))}
+		Docs: make(map[string]string, len(c.Documents)), DocInfo: make(map[string]DocInfo, len(c.Documents))}
 	for _, p := range problems {
 		meta.Problems = append(meta.Problems, p.Error())
 	}
@@ -181,6 +181,7 @@ func fill(ctx context.Context, shards []bleve.Index, c *corpus.Corpus, meta *Met
 		d := &c.Documents[pr.doc]
 		docsDone = pr.doc
 		meta.Docs[d.ID] = pr.hash
+		meta.DocInfo[d.ID] = DocInfo{Kind: d.Kind, Source: d.Source, Published: d.Published, Passages: len(pr.passages), Shard: pr.doc % len(shards)}
 		if d.Kind == corpus.KindFAQ {
 			meta.FAQs++
 		} else {

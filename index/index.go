@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -57,26 +58,31 @@ func (o Options) withDefaults() Options {
 
 // Format changes whenever loading, splitting or the mapping changes, so an
 // index built by an older futurebot is rebuilt even if the corpus is the same.
-const Format = 9
+const Format = 10
 
 // Meta describes one built index; it is stored beside the Bleve files.
 type Meta struct {
-	Format      int             `json:"format"`
-	Version     string          `json:"version"`
-	Fingerprint string          `json:"fingerprint"`
-	Built       time.Time       `json:"built"`
-	Scoring     string          `json:"scoring"`
-	Articles    int             `json:"articles"`
-	FAQs        int             `json:"faqs"`
-	Passages    int             `json:"passages"`
-	Entities    []corpus.Entity `json:"entities"`
-	Sources     map[string]int  `json:"sources"`
+	Format      int       `json:"format"`
+	Version     string    `json:"version"`
+	Fingerprint string    `json:"fingerprint"`
+	Built       time.Time `json:"built"`
+	// Updated is when documents were last changed in place, or zero.
+	Updated  time.Time       `json:"updated,omitzero"`
+	Scoring  string          `json:"scoring"`
+	Articles int             `json:"articles"`
+	FAQs     int             `json:"faqs"`
+	Passages int             `json:"passages"`
+	Entities []corpus.Entity `json:"entities"`
+	Sources  map[string]int  `json:"sources"`
 	// SourceDates are the oldest and newest publication dates of each
 	// source's dated documents.
 	SourceDates map[string][2]string `json:"source_dates,omitempty"`
 	Problems    []string             `json:"problems,omitempty"`
 	// Docs maps each document ID to its content hash, to diff rebuilds.
 	Docs map[string]string `json:"docs"`
+	// DocInfo is what an update in place needs of each document: where its
+	// passages are, and what it adds to the counts.
+	DocInfo map[string]DocInfo `json:"doc_info"`
 	// Probe is a text the index must find something for.
 	Probe string `json:"probe"`
 	// Shards is how many Bleve indexes the passages are spread over.
@@ -89,12 +95,25 @@ type Meta struct {
 
 const metaFile = "meta.json"
 
+// DocInfo is one indexed document.
+type DocInfo struct {
+	Kind      corpus.Kind `json:"kind"`
+	Source    string      `json:"source,omitempty"`
+	Published string      `json:"published,omitempty"`
+	Passages  int         `json:"passages"`
+	Shard     int         `json:"shard"`
+}
+
 // Index is an open, searchable index. It is safe for concurrent use.
 type Index struct {
 	dir string
 	// shards hold the passages; searchShards searches them all, in
 	// parallel when there are several.
-	shards   []bleve.Index
+	shards []bleve.Index
+	// mu guards meta and docCount, which an update in place changes;
+	// updating lets one update run at a time.
+	mu       sync.RWMutex
+	updating sync.Mutex
 	meta     Meta
 	opts     Options
 	analyzer analysis.Analyzer
@@ -281,11 +300,22 @@ func newIndex(dir string, shards []bleve.Index, meta Meta, opts Options) (*Index
 	return ix, nil
 }
 
-// Meta returns what the index was built from.
-func (ix *Index) Meta() Meta { return ix.meta }
+// Meta returns what the index was built from, and updated with since.
+func (ix *Index) Meta() Meta {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.meta
+}
 
 // Entities returns the entities of the corpus the index was built from.
-func (ix *Index) Entities() []corpus.Entity { return ix.meta.Entities }
+func (ix *Index) Entities() []corpus.Entity { return ix.Meta().Entities }
+
+// documents is how many passages the index holds, for term weights.
+func (ix *Index) documents() float64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.docCount
+}
 
 // Dir returns the directory the index lives in.
 func (ix *Index) Dir() string { return ix.dir }

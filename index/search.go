@@ -129,7 +129,7 @@ func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, term str
 
 // idf is BM25's inverse document frequency.
 func (ix *Index) idf(df int) float64 {
-	return math.Log(1 + (ix.docCount-float64(df)+0.5)/(float64(df)+0.5))
+	return math.Log(1 + (ix.documents()-float64(df)+0.5)/(float64(df)+0.5))
 }
 
 type fieldBoost struct {
@@ -188,8 +188,8 @@ const (
 // clauses scored only on the passages the rarer terms find.
 func (ix *Index) textQuery(q corpus.Query, terms []corpus.Term, unknown []string, alts []alternative) query.Query {
 	rare, common := q.Text, ""
-	if ix.docCount >= commonMinDocs {
-		rare, common = splitCommon(q.Text, terms, ix.docCount*commonShare)
+	if n := ix.documents(); n >= commonMinDocs {
+		rare, common = splitCommon(q.Text, terms, n*commonShare)
 	}
 	parts := append(matchText(rare, ix.retrievalFields(), unknown), ix.entityClauses(q.Entities)...)
 	// A word the index does not know is looked for by its alternatives.
@@ -255,7 +255,7 @@ const strictMinHits = 3
 // and ranks those passages by all the terms. It is only for large indexes;
 // when it finds too little, the full query runs.
 func (ix *Index) strictQuery(q corpus.Query, terms []corpus.Term) query.Query {
-	if ix.docCount < commonMinDocs {
+	if ix.documents() < commonMinDocs {
 		return nil
 	}
 	var known []corpus.Term

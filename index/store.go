@@ -210,7 +210,7 @@ func (s *Store) Build(ctx context.Context, fsys fs.FS, progress func(Progress)) 
 		os.RemoveAll(dir)
 		return nil, sum, err
 	}
-	report(Progress{Stage: "checking", FilesRead: c.Files, Files: c.Files, DocsIndexed: len(c.Documents), Docs: len(c.Documents), PassagesIndexed: ix.meta.Passages})
+	report(Progress{Stage: "checking", FilesRead: c.Files, Files: c.Files, DocsIndexed: len(c.Documents), Docs: len(c.Documents), PassagesIndexed: ix.Meta().Passages})
 	if err := ix.check(ctx); err != nil {
 		ix.Close()
 		os.RemoveAll(dir)
@@ -222,7 +222,7 @@ func (s *Store) Build(ctx context.Context, fsys fs.FS, progress func(Progress)) 
 		os.RemoveAll(dir)
 		return nil, sum, err
 	}
-	m := ix.meta
+	m := ix.Meta()
 	sum.Version, sum.Articles, sum.FAQs, sum.Passages = m.Version, m.Articles, m.FAQs, m.Passages
 	sum.Added, sum.Changed, sum.Removed = diffDocs(prev, &m)
 	sum.Took = time.Since(start)
@@ -283,10 +283,10 @@ func (s *Store) currentMeta() (*Meta, error) {
 // check makes sure a fresh index answers: it has documents and a search
 // for the title of its first passage finds something.
 func (ix *Index) check(ctx context.Context) error {
-	if ix.docCount == 0 {
+	if ix.documents() == 0 {
 		return fmt.Errorf("check new index: %w", ErrEmpty)
 	}
-	res, err := ix.Search(ctx, corpus.Query{Text: ix.meta.Probe, Limit: 1})
+	res, err := ix.Search(ctx, corpus.Query{Text: ix.Meta().Probe, Limit: 1})
 	if err != nil {
 		return fmt.Errorf("check new index: %w", err)
 	}

@@ -130,9 +130,9 @@ func (l *Library) PollFeeds(ctx context.Context, force bool) ([]feeds.Result, []
 	l.feeds.mu.Lock()
 	l.feeds.state = st
 	l.feeds.mu.Unlock()
-	saved := 0
+	var saved []string
 	for _, r := range results {
-		saved += len(r.Saved)
+		saved = append(saved, r.Saved...)
 		switch {
 		case r.Err != nil:
 			l.log.Warn("feed failed", "feed", r.Feed.Name, "err", r.Err)
@@ -143,8 +143,8 @@ func (l *Library) PollFeeds(ctx context.Context, force bool) ([]feeds.Result, []
 			l.log.Warn("feed item failed; retried later", "feed", r.Feed.Name, "err", f)
 		}
 	}
-	if saved > 0 && ctx.Err() == nil {
-		l.startFresh("feeds")
+	if len(saved) > 0 && ctx.Err() == nil {
+		l.update("feeds", saved...)
 	}
 	return results, probs
 }

@@ -46,7 +46,7 @@ func (l *Library) Ingest(name string, data []byte, replace bool, by string) (ser
 		return nil, service.ErrStorage
 	}
 	l.log.Info("document ingested", "file", path.Join(IngestedDir, clean), "bytes", len(data), "by", by, "replace", replace)
-	return l.startFresh(by), nil
+	return l.update(by, path.Join(IngestedDir, clean)), nil
 }
 
 // writeNew writes data to dir/name atomically (see atomicfile); an
@@ -82,7 +82,7 @@ func (l *Library) Forget(name, by string) (service.ReindexJob, error) {
 		return nil, service.ErrStorage
 	}
 	l.log.Info("document forgotten", "file", path.Join(IngestedDir, clean), "by", by)
-	return l.startFresh(by), nil
+	return l.update(by, path.Join(IngestedDir, clean)), nil
 }
 
 // Ingested lists the files under the corpus directory's ingested/.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"futurebot/index"
+	"futurebot/corpus"
 	"futurebot/internal/testcorpus"
 	"futurebot/service"
 )
@@ -229,8 +230,11 @@ func TestIngestAndForget(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := waitJob(t, j)
-	if st.Err != "" || st.Added[0] != 1 {
-		t.Errorf("ingest reindex: %+v", st)
+	if st.Err != "" || st.Added[0] != 1 || !st.InPlace {
+		t.Errorf("ingest reindex: %+v, want one article added in place", st)
+	}
+	if fp, _ := corpus.Fingerprint(l.Corpus()); fp != l.Meta().Fingerprint {
+		t.Error("after an update in place the index's fingerprint is not the corpus's")
 	}
 	if a, _ := l.Ask(context.Background(), "How much do the tidal power stations produce?"); !strings.Contains(a.Text, "240 megawatts") {
 		t.Errorf("ingested document not answering: %q", a.Text)
@@ -244,8 +248,20 @@ func TestIngestAndForget(t *testing.T) {
 	if j, err = l.Ingest("tidal-power.md", append(md, []byte("It opened in 2024.\n")...), true, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if st := waitJob(t, j); st.Changed[0] != 1 {
-		t.Errorf("replace: changed %v, want 1 article", st.Changed)
+	if st := waitJob(t, j); st.Changed[0] != 1 || !st.InPlace {
+		t.Errorf("replace: changed %v (in place %v), want 1 article in place", st.Changed, st.InPlace)
+	}
+	// A document that names a new entity ("Name (ABBR)") changes what the
+	// index knows by name: it is rebuilt.
+	abbr := []byte("---\ntitle: Grid\n---\nThe State Grid Corporation of China (SGCC) runs the transmission lines.\n")
+	if j, err = l.Ingest("grid.md", abbr, false, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if st := waitJob(t, j); st.InPlace || st.Added[0] != 1 {
+		t.Errorf("a new entity: %+v, want a rebuild", st)
+	}
+	if !slices.ContainsFunc(l.Entities(), func(e corpus.Entity) bool { return slices.Contains(e.Names(), "SGCC") }) {
+		t.Errorf("the new entity is not known after the rebuild")
 	}
 	if _, err := l.Forget("nothing.md", "test"); !errors.Is(err, service.ErrNotIngested) {
 		t.Errorf("forget unknown: %v", err)
@@ -253,8 +269,8 @@ func TestIngestAndForget(t *testing.T) {
 	if j, err = l.Forget("tidal-power.md", "test"); err != nil {
 		t.Fatal(err)
 	}
-	if st := waitJob(t, j); st.Removed[0] != 1 {
-		t.Errorf("forget: removed %v, want 1 article", st.Removed)
+	if st := waitJob(t, j); st.Removed[0] != 1 || !st.InPlace {
+		t.Errorf("forget: removed %v (in place %v), want 1 article in place", st.Removed, st.InPlace)
 	}
 
 	builtin := open(t, "")

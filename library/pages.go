@@ -106,5 +106,5 @@ func (l *Library) AddURL(ctx context.Context, rawURL, by string) (Saved, service
 		return Saved{}, nil, err
 	}
 	l.log.Info("page added", "file", s.File, "url", s.URL, "passages", s.Passages, "refreshed", s.Refreshed, "by", by)
-	return s, l.startFresh(by), nil
+	return s, l.update(by, s.File), nil
 }

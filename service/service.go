@@ -53,6 +53,9 @@ type ReindexStatus struct {
 	Added, Changed, Removed [2]int
 	// Problems are the files that failed, "file:line: reason".
 	Problems []string
+	// InPlace is true when a few documents were changed in the index in
+	// service instead of rebuilding it.
+	InPlace bool
 }
 
 // Errors a change to the corpus returns, worded for the admin who asked.
