@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"futurebot/index"
 	"futurebot/corpus"
+	"futurebot/index"
 	"futurebot/internal/testcorpus"
 	"futurebot/service"
 )
