@@ -58,7 +58,7 @@ func TestKilledReindexKeepsLastGoodIndex(t *testing.T) {
 		cmd.Wait()
 		close(exited)
 	}()
-	disk.after(t, 4, exited, logs)
+	disk.after(t, 4, exited, logs, "index built")
 	cmd.Process.Kill() // SIGKILL
 	<-exited
 	// CURRENT moves only to a complete build: if the kill came after the
