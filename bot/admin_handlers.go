@@ -91,6 +91,9 @@ func feedLine(f service.FeedInfo) string {
 	}
 	if f.FailedPages > 0 {
 		s += fmt.Sprintf(" · %d pages to retry", f.FailedPages)
+		if f.PageError != "" {
+			s += " (latest: " + Escape(truncate(f.PageError, 200)) + ")"
+		}
 	}
 	return s
 }

@@ -36,6 +36,12 @@ func (l *Library) Feeds() []service.FeedInfo {
 		fi := service.FeedInfo{Name: f.Name, URL: f.URL}
 		if s := st.Feeds[f.URL]; s != nil {
 			fi.LastPoll, fi.LastNew, fi.LastError, fi.Failures, fi.FailedPages = s.LastPoll, s.LastNew, s.LastError, s.Failures, len(s.Pending)
+			var latest time.Time
+			for _, p := range s.Pending {
+				if p.NextTry.After(latest) {
+					latest, fi.PageError = p.NextTry, p.LastError
+				}
+			}
 		}
 		out = append(out, fi)
 	}

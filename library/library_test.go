@@ -236,6 +236,12 @@ func TestIngestAndForget(t *testing.T) {
 	if fp, _ := corpus.Fingerprint(l.Corpus()); fp != l.Meta().Fingerprint {
 		t.Error("after an update in place the index's fingerprint is not the corpus's")
 	}
+	// A full rebuild after it finds nothing new: the diff counts from the
+	// index as updated.
+	full, _ := l.Reindex("test")
+	if st := waitJob(t, full); st.Err != "" || st.InPlace || st.Added != [2]int{} || st.Changed != [2]int{} || st.Removed != [2]int{} {
+		t.Errorf("a rebuild after an update in place: %+v, want nothing added, changed or removed", st)
+	}
 	if a, _ := l.Ask(context.Background(), "How much do the tidal power stations produce?"); !strings.Contains(a.Text, "240 megawatts") {
 		t.Errorf("ingested document not answering: %q", a.Text)
 	}

@@ -95,6 +95,8 @@ type FeedInfo struct {
 	// LastError is why the last poll of the feed failed, or "".
 	LastError string
 	// Failures counts the polls in a row that failed; FailedPages the
-	// items whose page failed and waits for a retry.
+	// items whose page failed and waits for a retry, PageError why the
+	// latest of them failed.
 	Failures, FailedPages int
+	PageError             string
 }
