@@ -21,6 +21,8 @@ type Admin interface {
 	// Feeds lists the news feeds with their polling; AddFeed and
 	// RemoveFeed change the list (a new feed is polled at once).
 	Feeds() []service.FeedInfo
+	// FeedProblems are what is wrong in feeds.yaml, one a line.
+	FeedProblems() []string
 	AddFeed(url, name string, tags []string, by string) (service.FeedInfo, error)
 	RemoveFeed(url, by string) (service.FeedInfo, error)
 	// Forget removes an ingested file and starts a reindex.

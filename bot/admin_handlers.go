@@ -57,7 +57,7 @@ func (b *Bot) feeds(_ context.Context, req *Request) (*Response, error) {
 		if err != nil {
 			return reply("Not added: " + Escape(truncate(err.Error(), 300)) + ".")
 		}
-		return reply(fmt.Sprintf("Added the feed **%s** (<%s>); polling it now. `/feeds` shows how it went.", Escape(f.Name), truncate(f.URL, 500)))
+		return reply(fmt.Sprintf("Added the feed **%s** (%s); polling it now. `/feeds` shows how it went.", Escape(f.Name), Escape(truncate(f.Shown, 300))))
 	case remove != "":
 		f, err := b.cfg.Admin.RemoveFeed(remove, by)
 		if err != nil {
@@ -65,11 +65,18 @@ func (b *Bot) feeds(_ context.Context, req *Request) (*Response, error) {
 		}
 		return reply(fmt.Sprintf("Removed the feed **%s**. The pages it brought stay; `/forget` removes one.", Escape(f.Name)))
 	}
-	list := b.cfg.Admin.Feeds()
-	if len(list) == 0 {
+	list, probs := b.cfg.Admin.Feeds(), b.cfg.Admin.FeedProblems()
+	var lines []string
+	for _, p := range probs {
+		lines = append(lines, "⚠ "+Escape(truncate(p, 300)))
+	}
+	if len(probs) > 0 {
+		lines = append(lines, "Fix feeds.yaml by hand: until then `/feeds add` and `remove` would lose what it cannot read.")
+	}
+	if len(list) == 0 && len(probs) == 0 {
 		return reply("No feeds yet. Add one with `/feeds add:https://example.com/feed.xml name:Example`.")
 	}
-	lines := []string{fmt.Sprintf("**%d feeds**", len(list))}
+	lines = append(lines, fmt.Sprintf("**%d feeds**", len(list)))
 	for _, f := range list {
 		lines = append(lines, "• "+feedLine(f))
 	}
@@ -107,7 +114,7 @@ func (b *Bot) completeFeeds(_ context.Context, req *Request) (*Response, error) 
 			continue
 		}
 		if strings.Contains(strings.ToLower(f.Name+" "+f.URL), typed) {
-			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(f.Name+" — "+f.URL, maxChoiceLen), Value: f.URL})
+			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(f.Name+" — "+f.Shown, maxChoiceLen), Value: f.URL})
 		}
 	}
 	return &Response{Choices: choices}, nil

@@ -204,10 +204,14 @@ func dated(published string) string {
 	return published
 }
 
+// linkTarget escapes what would end a Markdown link's target early or
+// start another link inside it.
+var linkTarget = strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E", "[", "%5B", "]", "%5D", "\n", "", "\\", "%5C")
+
 func citeLine(n int, title, url, source, published string) string {
 	t := Escape(truncate(title, 120))
 	if url != "" {
-		t = "[" + t + "](" + url + ")"
+		t = "[" + t + "](" + linkTarget.Replace(url) + ")"
 	}
 	var meta []string
 	if source != "" {

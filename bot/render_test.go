@@ -291,3 +291,13 @@ func TestDatedSources(t *testing.T) {
 		t.Errorf("a recent source is called old:\n%s", d)
 	}
 }
+
+// TestCiteLineLinkCannotBreakOut: a source's address cannot end its link
+// early and start another.
+func TestCiteLineLinkCannotBreakOut(t *testing.T) {
+	line := citeLine(1, "Claim", "https://e.example/a) **PINNED** [verify](https://phish.example/login", "", "")
+	target := line[strings.Index(line, "](")+2:]
+	if strings.Count(target, ")") != 1 || !strings.HasSuffix(target, ")") || strings.Contains(target, " ") || strings.Contains(target, "[") {
+		t.Errorf("link target %q breaks out", target)
+	}
+}

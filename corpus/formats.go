@@ -325,7 +325,7 @@ func readHTML(from string, data []byte) (Page, error) {
 		return Page{}, fmt.Errorf("parse html: %w", err)
 	}
 	p := Page{URL: from}
-	if canonical := canonicalURL(root); canonical != "" {
+	if canonical := canonicalURL(root); canonical != "" && sameSite(from, canonical) {
 		p.URL = canonical
 	}
 	var base *url.URL
@@ -351,7 +351,25 @@ func readHTML(from string, data []byte) (Page, error) {
 	return p, nil
 }
 
-// canonicalURL finds the canonical link or og:url of a page.
+// sameSite reports whether a page fetched from from may name canonical as
+// its address: on the same host, give or take "www.". A page cannot claim
+// another site's address (and so overwrite that site's saved copy). A
+// saved page (from "") names its own.
+func sameSite(from, canonical string) bool {
+	if from == "" {
+		return true
+	}
+	f, err1 := url.Parse(from)
+	c, err2 := url.Parse(canonical)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	host := func(u *url.URL) string { return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") }
+	return host(f) == host(c)
+}
+
+// canonicalURL finds the canonical link or og:url of a page, written as
+// Go writes URLs (spaces and brackets escaped).
 func canonicalURL(n *html.Node) string {
 	var found string
 	var walk func(*html.Node)
@@ -366,8 +384,9 @@ func canonicalURL(n *html.Node) string {
 			}
 			if n.DataAtom == atom.Link && attrs["rel"] == "canonical" || n.DataAtom == atom.Meta && attrs["property"] == "og:url" {
 				href := attrs["href"] + attrs["content"]
-				if checkURL(href) == nil {
-					found = href
+				if u, err := url.Parse(strings.TrimSpace(href)); err == nil && checkURL(u.String()) == nil {
+					u.User = nil
+					found = u.String()
 					return
 				}
 			}

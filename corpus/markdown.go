@@ -84,8 +84,13 @@ func inlineText(n ast.Node, source []byte) string {
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			switch c := c.(type) {
 			case *ast.Text:
-				// A backslash escape ("2\*3") reads as the character.
-				b.Write(util.UnescapePunctuations(c.Segment.Value(source)))
+				// A backslash escape ("2\*3") reads as the character,
+				// except in code, which is as written.
+				if _, code := c.Parent().(*ast.CodeSpan); code {
+					b.Write(c.Segment.Value(source))
+				} else {
+					b.Write(util.UnescapePunctuations(c.Segment.Value(source)))
+				}
 				if c.SoftLineBreak() || c.HardLineBreak() {
 					b.WriteByte(' ')
 				}

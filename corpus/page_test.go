@@ -101,3 +101,37 @@ func TestPageFileName(t *testing.T) {
 		t.Error("no error for a non-URL")
 	}
 }
+
+// TestReadPageCanonicalOnItsOwnSite: a page may not name another site's
+// address as its own (which would overwrite that site's saved copy).
+func TestReadPageCanonicalOnItsOwnSite(t *testing.T) {
+	page := func(canonical string) []byte {
+		return []byte(`<html><head><title>Claim</title><link rel="canonical" href="` + canonical + `"></head><body><article><p>` +
+			strings.Repeat("Hydrogen trains now run on the coastal line every hour. ", 6) + `</p></article></body></html>`)
+	}
+	for _, tt := range []struct{ from, canonical, want string }{
+		{"https://evil.example/x", "https://www.reuters.com/business/x/", "https://evil.example/x"},
+		{"https://news.example.com/a?utm=1", "https://www.news.example.com/a", "https://www.news.example.com/a"},
+		{"https://news.example.com/a", "https://news.example.com/a) **PINNED** [verify](https://phish.example/login", "https://news.example.com/a%29%20%2A%2APINNED%2A%2A%20%5Bverify%5D%28https://phish.example/login"},
+	} {
+		p, err := corpus.ReadPage(tt.from, page(tt.canonical))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.URL != tt.want && !(strings.HasPrefix(tt.want, "https://news.example.com/a%29") && !strings.ContainsAny(p.URL, " ()[]")) {
+			t.Errorf("fetched from %s, canonical %s: URL %q, want %q", tt.from, tt.canonical, p.URL, tt.want)
+		}
+	}
+}
+
+// TestMarkdownCodeKeepsBackslashes: escapes read as their characters in
+// text, and as written in code.
+func TestMarkdownCodeKeepsBackslashes(t *testing.T) {
+	docs, err := corpus.ParseFile("a.md", []byte("# Paths\n\nThe files match `C:\\*.txt`, and 2\\*3 is six.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(docs[0].Body, `C:\*.txt`) || !strings.Contains(docs[0].Body, "2*3 is six") {
+		t.Errorf("body %q", docs[0].Body)
+	}
+}

@@ -7,6 +7,8 @@ package feeds
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,10 +47,13 @@ const (
 	// MaxItemsPerPoll bounds the pages fetched from one feed in one poll;
 	// the rest wait for the next.
 	MaxItemsPerPoll = 50
-	// maxSeen bounds the items remembered per feed.
-	maxSeen = 2000
-	// maxListBytes bounds feeds.yaml and feeds.json.
-	maxListBytes = 4 << 20
+	// maxSeen bounds the items remembered per feed, maxLinks the pages
+	// remembered across feeds.
+	maxSeen  = 500
+	maxLinks = 5000
+	// maxListBytes bounds feeds.yaml, maxStateBytes feeds.json.
+	maxListBytes  = 4 << 20
+	maxStateBytes = 32 << 20
 	// maxBackoff bounds the wait after failures.
 	maxBackoff = 24 * time.Hour
 )
@@ -59,7 +64,7 @@ const StateFile = "feeds.json"
 // Load reads the corpus directory's feeds.yaml: the good entries, and a
 // problem for each bad one. A missing file is no feeds.
 func Load(corpusDir string) ([]Feed, []error) {
-	data, err := readCapped(filepath.Join(corpusDir, corpus.FeedsFile))
+	data, err := readCapped(filepath.Join(corpusDir, corpus.FeedsFile), maxListBytes)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -155,8 +160,8 @@ func Save(corpusDir string, feeds []Feed) error {
 // State is what polling remembers of each feed, by URL.
 type State struct {
 	Feeds map[string]*FeedState `json:"feeds"`
-	// Links are the pages saved from any feed, so that an article in two
-	// feeds is fetched once.
+	// Links are the pages saved from any feed (hashes of their address),
+	// so that an article in two feeds is fetched once.
 	Links []string `json:"links,omitempty"`
 }
 
@@ -169,9 +174,11 @@ type FeedState struct {
 	LastError    string    `json:"last_error,omitempty"`
 	Failures     int       `json:"failures,omitempty"`
 	NextTry      time.Time `json:"next_try"`
-	// Seen are the items saved (by GUID, else link), newest last.
+	// Seen are the items saved or given up (hashes of their GUID, else
+	// link), newest last.
 	Seen []string `json:"seen,omitempty"`
-	// Pending are items whose page failed, retried with back-off.
+	// Pending are items whose page failed, by key, retried with back-off
+	// from their own address until they are saved or given up.
 	Pending map[string]*Pending `json:"pending,omitempty"`
 }
 
@@ -188,7 +195,7 @@ type Pending struct {
 // and refreshed, not duplicated).
 func LoadState(dataDir string) (*State, error) {
 	s := &State{Feeds: map[string]*FeedState{}}
-	data, err := readCapped(filepath.Join(dataDir, StateFile))
+	data, err := readCapped(filepath.Join(dataDir, StateFile), maxStateBytes)
 	if errors.Is(err, os.ErrNotExist) {
 		return s, nil
 	}
@@ -266,14 +273,53 @@ func (p *Poller) Poll(ctx context.Context, feeds []Feed, st *State, force bool) 
 		}
 		out = append(out, p.pollFeed(ctx, f, fs, st, force))
 	}
-	// Forget feeds no longer listed.
+	return out
+}
+
+// Forget drops the state of feeds no longer listed; call it only with a
+// list read without problems, or a typo in feeds.yaml forgets what every
+// feed has seen.
+func (st *State) Forget(feeds []Feed) {
 	for u := range st.Feeds {
 		if !slices.ContainsFunc(feeds, func(f Feed) bool { return f.URL == u }) {
 			delete(st.Feeds, u)
 		}
 	}
-	return out
 }
+
+// Redact is an address as shown to people and written to logs: without a
+// user and password, and without its query, where feeds often carry keys.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(an address that does not parse)"
+	}
+	u.User = nil
+	if u.RawQuery != "" {
+		u.RawQuery = "…"
+	}
+	u.Fragment = ""
+	return u.String()
+}
+
+// redactErr rewrites an error about a feed so that its query does not show.
+func redactErr(err error, feedURL string) error {
+	u, perr := url.Parse(feedURL)
+	if perr != nil || u.RawQuery == "" {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), "?"+u.RawQuery, "?…"))
+}
+
+// itemKey is how an item is remembered: a short hash of its GUID, else of
+// its link, so that a hostile feed's long GUIDs cannot swell the state.
+func itemKey(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:8])
+}
+
+// maxPending bounds the pages of one feed waiting for a retry.
+const maxPending = 200
 
 func (p *Poller) pollFeed(ctx context.Context, f Feed, fs *FeedState, st *State, force bool) Result {
 	r := Result{Feed: f}
@@ -283,6 +329,7 @@ func (p *Poller) pollFeed(ctx context.Context, f Feed, fs *FeedState, st *State,
 		return r
 	}
 	fail := func(err error) Result {
+		err = redactErr(err, f.URL)
 		fs.Failures++
 		fs.LastError = err.Error()
 		fs.NextTry = now.Add(p.backoff(fs.Failures))
@@ -290,9 +337,26 @@ func (p *Poller) pollFeed(ctx context.Context, f Feed, fs *FeedState, st *State,
 		return r
 	}
 	page, err := p.Fetch.Get(ctx, f.URL, fetch.Conditional{ETag: fs.ETag, LastModified: fs.LastModified})
+	if ctx.Err() != nil {
+		return r // shutting down: no failure to count
+	}
 	fs.LastPoll = now
 	if err != nil {
 		return fail(err)
+	}
+	meta := corpus.PageMeta{Fetched: now, Feed: f.Name, Tags: f.Tags, Sectors: f.Sectors, Companies: f.Companies, Policies: f.Policies}
+	fetched := 0
+	// Pages that failed before are retried from their own address, whether
+	// or not the feed still lists them or has changed.
+	for key, pend := range fs.Pending {
+		if ctx.Err() != nil || fetched == MaxItemsPerPoll {
+			break
+		}
+		if !force && now.Before(pend.NextTry) {
+			continue
+		}
+		fetched++
+		p.savePage(ctx, key, pend.URL, meta, fs, st, &r)
 	}
 	if page.NotModified {
 		fs.Failures, fs.LastError, fs.NextTry = 0, "", time.Time{}
@@ -301,65 +365,120 @@ func (p *Poller) pollFeed(ctx context.Context, f Feed, fs *FeedState, st *State,
 	}
 	parsed, err := gofeed.NewParser().Parse(bytes.NewReader(page.Body))
 	if err != nil {
-		return fail(fmt.Errorf("%s is not a feed (RSS, Atom or JSON Feed): %w", f.URL, err))
+		return fail(fmt.Errorf("%s is not a feed (RSS, Atom or JSON Feed): %w", Redact(f.URL), err))
 	}
-	fs.ETag, fs.LastModified = page.ETag, page.LastModified
 	fs.Failures, fs.LastError, fs.NextTry = 0, "", time.Time{}
-	fetched := 0
+	base, _ := url.Parse(page.URL)
+	capped := false
 	for _, it := range parsed.Items {
 		if it == nil || ctx.Err() != nil {
 			continue
 		}
-		link := strings.TrimSpace(it.Link)
-		key := strings.TrimSpace(it.GUID)
-		if key == "" {
-			key = link
+		link := itemLink(base, it.Link)
+		if link == "" {
+			continue // no page to fetch: nothing to count against the limit
 		}
-		if key == "" || slices.Contains(fs.Seen, key) {
+		id := strings.TrimSpace(it.GUID)
+		if id == "" {
+			id = link
+		}
+		key := itemKey(id)
+		if slices.Contains(fs.Seen, key) || fs.Pending[key] != nil {
 			continue
 		}
-		if slices.Contains(st.Links, link) {
+		if slices.Contains(st.Links, itemKey(link)) {
 			fs.Seen = remember(fs.Seen, key, maxSeen)
 			continue
 		}
-		pend := fs.Pending[key]
-		if pend != nil && !force && now.Before(pend.NextTry) {
-			continue
-		}
 		if fetched == MaxItemsPerPoll {
+			capped = true
 			break
 		}
 		fetched++
-		file, err := p.Save(ctx, link, corpus.PageMeta{Fetched: now, Feed: f.Name, Tags: f.Tags,
-			Sectors: f.Sectors, Companies: f.Companies, Policies: f.Policies})
-		if err != nil {
-			if pend == nil {
-				pend = &Pending{URL: link}
-				if fs.Pending == nil {
-					fs.Pending = map[string]*Pending{}
-				}
-				fs.Pending[key] = pend
-			}
-			pend.Failures++
-			pend.LastError = err.Error()
-			pend.NextTry = now.Add(p.backoff(pend.Failures))
-			r.Failed = append(r.Failed, fmt.Sprintf("%s: %v", link, err))
-			continue
-		}
-		delete(fs.Pending, key)
-		fs.Seen = remember(fs.Seen, key, maxSeen)
-		st.Links = remember(st.Links, link, maxSeen*4)
-		fs.LastNew = now
-		r.Saved = append(r.Saved, file)
+		p.savePage(ctx, key, link, meta, fs, st, &r)
 	}
-	// Items that failed long enough are given up.
-	for k, pend := range fs.Pending {
-		if pend.Failures >= 8 {
-			delete(fs.Pending, k)
-			fs.Seen = remember(fs.Seen, k, maxSeen)
-		}
+	// The feed is asked for again in full while items are left over.
+	if capped || ctx.Err() != nil {
+		fs.ETag, fs.LastModified = "", ""
+	} else {
+		fs.ETag, fs.LastModified = page.ETag, page.LastModified
 	}
 	return r
+}
+
+// savePage saves one item's page and records what came of it: seen when
+// saved or when it can never be (refused by robots.txt, gone, not a web
+// page), else waiting for a retry with back-off.
+func (p *Poller) savePage(ctx context.Context, key, link string, meta corpus.PageMeta, fs *FeedState, st *State, r *Result) {
+	file, err := p.Save(ctx, link, meta)
+	if ctx.Err() != nil {
+		return // shutting down: tried again at the next start
+	}
+	pend := fs.Pending[key]
+	if err == nil || permanent(err) {
+		delete(fs.Pending, key)
+		fs.Seen = remember(fs.Seen, key, maxSeen)
+		if err != nil {
+			r.Failed = append(r.Failed, fmt.Sprintf("%s: %v (not retried)", Redact(link), err))
+			return
+		}
+		st.Links = remember(st.Links, itemKey(link), maxLinks)
+		fs.LastNew = meta.Fetched
+		r.Saved = append(r.Saved, file)
+		return
+	}
+	if pend == nil {
+		if len(fs.Pending) >= maxPending {
+			fs.Seen = remember(fs.Seen, key, maxSeen)
+			r.Failed = append(r.Failed, fmt.Sprintf("%s: %v (too many pages waiting; not retried)", Redact(link), err))
+			return
+		}
+		pend = &Pending{URL: link}
+		if fs.Pending == nil {
+			fs.Pending = map[string]*Pending{}
+		}
+		fs.Pending[key] = pend
+	}
+	pend.Failures++
+	pend.LastError = err.Error()
+	pend.NextTry = meta.Fetched.Add(p.backoff(pend.Failures))
+	r.Failed = append(r.Failed, fmt.Sprintf("%s: %v", Redact(link), err))
+	if pend.Failures >= maxPageTries {
+		delete(fs.Pending, key)
+		fs.Seen = remember(fs.Seen, key, maxSeen)
+	}
+}
+
+// maxPageTries is how often a page is tried before it is given up.
+const maxPageTries = 8
+
+// permanent reports whether a page's failure will not change by trying
+// again: robots.txt refuses it, it is gone, or it is no web page.
+func permanent(err error) bool {
+	var se *fetch.StatusError
+	switch {
+	case errors.Is(err, fetch.ErrRobots), errors.Is(err, fetch.ErrScheme), errors.Is(err, fetch.ErrPrivateAddress),
+		errors.Is(err, fetch.ErrTooLarge):
+		return true
+	case errors.As(err, &se):
+		return se.Status == 404 || se.Status == 410
+	}
+	return strings.Contains(err.Error(), "is not a web page")
+}
+
+// itemLink is an item's page address, resolved against the feed's, or ""
+// when it is none that can be fetched.
+func itemLink(base *url.URL, raw string) string {
+	raw = strings.TrimSpace(raw)
+	if raw == "" || base == nil {
+		return ""
+	}
+	u, err := base.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	u.Fragment = ""
+	return u.String()
 }
 
 // backoff is the wait after n failures in a row: the interval, doubled
@@ -384,15 +503,15 @@ func remember(list []string, key string, n int) []string {
 	return list
 }
 
-func readCapped(path string) ([]byte, error) {
+func readCapped(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxListBytes+1))
-	if err == nil && len(data) > maxListBytes {
-		err = fmt.Errorf("larger than %d bytes", maxListBytes)
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		err = fmt.Errorf("larger than %d bytes", limit)
 	}
 	return data, err
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -111,8 +112,8 @@ func TestPoll(t *testing.T) {
 		t.Errorf("first poll saved %v; want RSS 2 (one through a redirect), Atom 1 (its other article came by RSS), "+
 			"ETag 0 (its article came by Atom), JSON 0", saved)
 	}
-	if r := res[2]; len(r.Failed) != 2 || !strings.Contains(r.Failed[0], "MiB") {
-		t.Errorf("JSON feed: failed %v; want the page over the cap and the page that never ends", r.Failed)
+	if r := res[2]; len(r.Failed) != 2 || !strings.Contains(r.Failed[0], "MiB") || !strings.Contains(r.Failed[0], "not retried") {
+		t.Errorf("JSON feed: failed %v; want the page over the cap (not retried) and the page that never ends", r.Failed)
 	}
 	if r := res[4]; r.Err == nil || !strings.Contains(r.Err.Error(), "not a feed") {
 		t.Errorf("a feed turned into a web page: %v", r.Err)
@@ -164,8 +165,9 @@ func TestPoll(t *testing.T) {
 	if fs := st.Feeds[srv.URL+"/turned.xml"]; res[4].Err == nil || fs.Failures != 2 || !fs.NextTry.Equal(now.Add(time.Hour)) {
 		t.Errorf("broken feed after its back-off: err %v, failures %d, next try %v", res[4].Err, fs.Failures, fs.NextTry)
 	}
-	if len(res[2].Failed) != 2 {
-		t.Errorf("failed pages were not retried after their back-off: %v", res[2].Failed)
+	if len(res[2].Failed) != 1 || !strings.Contains(res[2].Failed[0], "/a/slow") {
+		t.Errorf("the page that failed for a while was not retried after its back-off (and only it: the one over the cap "+
+			"will not change): %v", res[2].Failed)
 	}
 	if files2, _ := filepath.Glob(filepath.Join(corpusDir, "ingested", "*.md")); len(files2) != 3 {
 		t.Errorf("failures changed the saved pages: %v", files2)
@@ -261,6 +263,88 @@ func BenchmarkPoll50(b *testing.B) {
 		b.StartTimer()
 		if res := p.Poll(context.Background(), list, st, true); len(res[0].Saved) != 50 {
 			b.Fatalf("saved %d of 50: %v %v", len(res[0].Saved), res[0].Err, res[0].Failed)
+		}
+	}
+}
+
+// TestPollRetriesAndLinks: relative links are read against the feed's
+// address, links that are no web page are skipped without using up the
+// poll, a page that failed is retried from its own address even while
+// the feed answers 304, and a feed with more new items than one poll
+// takes is read in full again at the next poll.
+func TestPollRetriesAndLinks(t *testing.T) {
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	var flaky atomic.Int32
+	mux.HandleFunc("/p/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/p/flaky" && flaky.Add(1) == 1 {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprint(w, article("Page "+r.URL.Path, "2026-11-10", "Dredgers deepened berth "+r.URL.Path+" by two metres this month."))
+	})
+	mux.HandleFunc("/f.xml", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"v1"`)
+		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>
+<item><link>/p/ok</link><guid>ok</guid></item><item><link>javascript:alert(1)</link><guid>js</guid></item>
+<item><guid>nolink</guid></item><item><link>/p/flaky</link><guid>flaky</guid></item></channel></rss>`)
+	})
+	var items strings.Builder
+	for i := range feeds.MaxItemsPerPoll + 5 {
+		fmt.Fprintf(&items, "<item><link>/p/many-%d</link><guid>m%d</guid></item>", i, i)
+	}
+	mux.HandleFunc("/many.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"m1"`)
+		if r.Header.Get("If-None-Match") == `"m1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>M</title>`+items.String()+`</channel></rss>`)
+	})
+	corpusDir := t.TempDir()
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	p := poller(fetch.New(fetch.Options{AllowPrivate: true}), corpusDir, &now)
+	st, _ := feeds.LoadState(t.TempDir())
+	list := []feeds.Feed{{URL: srv.URL + "/f.xml", Name: "F"}, {URL: srv.URL + "/many.xml", Name: "M"}}
+	res := p.Poll(context.Background(), list, st, false)
+	if len(res[0].Saved) != 1 || len(res[0].Failed) != 1 || !strings.Contains(res[0].Failed[0], "/p/flaky") {
+		t.Fatalf("first poll: saved %v failed %v; want the relative link saved, the flaky page failed, the others skipped", res[0].Saved, res[0].Failed)
+	}
+	if len(res[1].Saved) != feeds.MaxItemsPerPoll || st.Feeds[srv.URL+"/many.xml"].ETag != "" {
+		t.Errorf("a feed with more items than a poll takes: saved %d, ETag %q kept", len(res[1].Saved), st.Feeds[srv.URL+"/many.xml"].ETag)
+	}
+	now = now.Add(31 * time.Minute)
+	res = p.Poll(context.Background(), list, st, false)
+	if !res[0].NotModified || len(res[0].Saved) != 1 || len(st.Feeds[srv.URL+"/f.xml"].Pending) != 0 {
+		t.Errorf("second poll: not modified %v, saved %v, pending %v; want the flaky page saved from its own address",
+			res[0].NotModified, res[0].Saved, st.Feeds[srv.URL+"/f.xml"].Pending)
+	}
+	if len(res[1].Saved) != 5 {
+		t.Errorf("second poll of the long feed saved %d, want the 5 left", len(res[1].Saved))
+	}
+}
+
+// TestFeedErrorsHideSecrets: a feed's password and query never show in
+// what polling records or reports.
+func TestFeedErrorsHideSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	u := strings.Replace(srv.URL, "http://", "http://reader:hunter2@", 1) + "/feed.xml?key=sekrit"
+	now := time.Now()
+	p := poller(fetch.New(fetch.Options{AllowPrivate: true}), t.TempDir(), &now)
+	st, _ := feeds.LoadState(t.TempDir())
+	res := p.Poll(context.Background(), []feeds.Feed{{URL: u, Name: "Secret"}}, st, true)
+	if res[0].Err == nil {
+		t.Fatal("a 404 feed did not fail")
+	}
+	for _, s := range []string{res[0].Err.Error(), st.Feeds[u].LastError, feeds.Redact(u)} {
+		if strings.Contains(s, "hunter2") || strings.Contains(s, "sekrit") {
+			t.Errorf("a secret shows: %q", s)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package library
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -33,7 +34,7 @@ func (l *Library) Feeds() []service.FeedInfo {
 	}
 	out := make([]service.FeedInfo, 0, len(list))
 	for _, f := range list {
-		fi := service.FeedInfo{Name: f.Name, URL: f.URL}
+		fi := service.FeedInfo{Name: f.Name, URL: f.URL, Shown: feeds.Redact(f.URL)}
 		if s := st.Feeds[f.URL]; s != nil {
 			fi.LastPoll, fi.LastNew, fi.LastError, fi.Failures, fi.FailedPages = s.LastPoll, s.LastNew, s.LastError, s.Failures, len(s.Pending)
 			var latest time.Time
@@ -54,19 +55,23 @@ func (l *Library) AddFeed(rawURL, name string, tags []string, by string) (servic
 	if l.opts.CorpusDir == "" {
 		return service.FeedInfo{}, service.ErrNoCorpusDir
 	}
-	l.pollMu.Lock()
-	list, _ := feeds.Load(l.opts.CorpusDir)
+	l.feedsMu.Lock()
+	list, probs := feeds.Load(l.opts.CorpusDir)
+	if len(probs) > 0 {
+		l.feedsMu.Unlock()
+		return service.FeedInfo{}, errFeedsFile(probs)
+	}
 	list, f, err := feeds.Add(list, feeds.Feed{URL: rawURL, Name: name, Tags: tags})
 	if err == nil {
 		err = feeds.Save(l.opts.CorpusDir, list)
 	}
-	l.pollMu.Unlock()
+	l.feedsMu.Unlock()
 	if err != nil {
 		return service.FeedInfo{}, err
 	}
 	l.log.Info("feed added", "feed", f.Name, "by", by)
 	l.pollSoon()
-	return service.FeedInfo{Name: f.Name, URL: f.URL}, nil
+	return service.FeedInfo{Name: f.Name, URL: f.URL, Shown: feeds.Redact(f.URL)}, nil
 }
 
 // RemoveFeed removes a feed from feeds.yaml; the pages it brought stay
@@ -75,9 +80,12 @@ func (l *Library) RemoveFeed(rawURL, by string) (service.FeedInfo, error) {
 	if l.opts.CorpusDir == "" {
 		return service.FeedInfo{}, service.ErrNoCorpusDir
 	}
-	l.pollMu.Lock()
-	defer l.pollMu.Unlock()
-	list, _ := feeds.Load(l.opts.CorpusDir)
+	l.feedsMu.Lock()
+	defer l.feedsMu.Unlock()
+	list, probs := feeds.Load(l.opts.CorpusDir)
+	if len(probs) > 0 {
+		return service.FeedInfo{}, errFeedsFile(probs)
+	}
 	list, f, err := feeds.Remove(list, rawURL)
 	if err == nil {
 		err = feeds.Save(l.opts.CorpusDir, list)
@@ -87,6 +95,25 @@ func (l *Library) RemoveFeed(rawURL, by string) (service.FeedInfo, error) {
 	}
 	l.log.Info("feed removed", "feed", f.Name, "by", by)
 	return service.FeedInfo{Name: f.Name, URL: f.URL}, nil
+}
+
+// errFeedsFile refuses to rewrite a feeds.yaml with problems: the rewrite
+// would drop what could not be read.
+func errFeedsFile(probs []error) error {
+	return fmt.Errorf("feeds.yaml has problems to fix by hand first, or they would be lost: %v", probs[0])
+}
+
+// FeedProblems are the problems of feeds.yaml, one a line.
+func (l *Library) FeedProblems() []string {
+	if l.opts.CorpusDir == "" {
+		return nil
+	}
+	_, probs := feeds.Load(l.opts.CorpusDir)
+	var out []string
+	for _, p := range probs {
+		out = append(out, p.Error())
+	}
+	return out
 }
 
 // pollSoon polls the feeds now, in the background, unless the library is
@@ -113,7 +140,6 @@ func (l *Library) PollFeeds(ctx context.Context, force bool) ([]feeds.Result, []
 		return nil, []error{errors.New("feeds need a corpus directory and fetching")}
 	}
 	l.pollMu.Lock()
-	defer l.pollMu.Unlock()
 	list, probs := feeds.Load(l.opts.CorpusDir)
 	st, err := feeds.LoadState(l.opts.DataDir)
 	if err != nil {
@@ -130,6 +156,9 @@ func (l *Library) PollFeeds(ctx context.Context, force bool) ([]feeds.Result, []
 			return s.File, err
 		}}
 	results := p.Poll(ctx, list, st, force)
+	if len(probs) == 0 {
+		st.Forget(list)
+	}
 	if err := st.Save(l.opts.DataDir); err != nil {
 		l.log.Error("saving the feeds' state failed", "err", err)
 	}
@@ -149,6 +178,7 @@ func (l *Library) PollFeeds(ctx context.Context, force bool) ([]feeds.Result, []
 			l.log.Warn("feed item failed; retried later", "feed", r.Feed.Name, "err", f)
 		}
 	}
+	l.pollMu.Unlock()
 	if len(saved) > 0 && ctx.Err() == nil {
 		l.update("feeds", saved...)
 	}

@@ -69,7 +69,8 @@ type Library struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // jobs, the watcher and the feed poller
 
-	pollMu sync.Mutex // one poll of the feeds at a time
+	pollMu  sync.Mutex // one poll of the feeds at a time
+	feedsMu sync.Mutex // one change of feeds.yaml at a time
 	feeds  feedStatus
 
 	// progressed, when set, sees every progress report of a job (tests

@@ -442,3 +442,29 @@ func TestReadOnlyDataDir(t *testing.T) {
 		t.Errorf("after the refused rebuild: %q", got)
 	}
 }
+
+// TestFeedsFileProblemsAreKept: a feeds.yaml with a problem is not
+// rewritten by /feeds add or remove (which would drop what it cannot
+// read); the problem is reported instead.
+func TestFeedsFileProblemsAreKept(t *testing.T) {
+	dir := t.TempDir()
+	testcorpus.Harbour(t, dir, 3, "alpha")
+	broken := "# my feeds\n- url: https://example.com/a.xml\n  name: A\n- url: htps://typo.example/b.xml\n"
+	os.WriteFile(filepath.Join(dir, corpus.FeedsFile), []byte(broken), 0o644)
+	l := open(t, dir)
+	if probs := l.FeedProblems(); len(probs) != 1 || !strings.Contains(probs[0], "line 4") {
+		t.Errorf("problems %v", probs)
+	}
+	if _, err := l.AddFeed("https://example.com/c.xml", "C", nil, "test"); err == nil || !strings.Contains(err.Error(), "by hand") {
+		t.Errorf("add: %v", err)
+	}
+	if _, err := l.RemoveFeed("https://example.com/a.xml", "test"); err == nil {
+		t.Error("remove rewrote a feeds.yaml with problems")
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, corpus.FeedsFile)); string(data) != broken {
+		t.Errorf("feeds.yaml changed:\n%s", data)
+	}
+	if fs := l.Feeds(); len(fs) != 1 || fs[0].Shown != "https://example.com/a.xml" {
+		t.Errorf("feeds %+v", fs)
+	}
+}

@@ -90,7 +90,10 @@ type SavedPage struct {
 
 // FeedInfo is one news feed's polling, as shown to admins.
 type FeedInfo struct {
-	Name, URL         string
+	Name, URL string
+	// Shown is the address as shown to people: without a password or a
+	// query, where feeds often carry keys.
+	Shown             string
 	LastPoll, LastNew time.Time // zero: never
 	// LastError is why the last poll of the feed failed, or "".
 	LastError string

@@ -327,7 +327,10 @@ func TestImportDirections(t *testing.T) {
 		{"corpus", []string{"futurebot/index", "futurebot/answers", "futurebot/bot", "blevesearch", "discordgo"}},
 		{"answers", []string{"futurebot/index", "futurebot/bot", "blevesearch", "discordgo"}},
 		{"index", []string{"futurebot/answers", "futurebot/bot", "discordgo"}},
-		{"bot", []string{"futurebot/index", "futurebot/library", "blevesearch"}},
+		{"bot", []string{"futurebot/index", "futurebot/library", "futurebot/feeds", "futurebot/fetch", "blevesearch"}},
+		// Fetching knows nothing of ours; feeds know pages, not the index or Discord.
+		{"fetch", []string{"futurebot/corpus", "futurebot/index", "futurebot/answers", "futurebot/bot", "futurebot/library", "futurebot/feeds"}},
+		{"feeds", []string{"futurebot/index", "futurebot/bot", "futurebot/library", "blevesearch", "discordgo"}},
 		// The running service knows the index and answers, not Discord.
 		{"library", []string{"futurebot/bot", "discordgo"}},
 		// The benchmark and its plain-Bleve peer stay out of what serves.
