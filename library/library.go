@@ -71,7 +71,7 @@ type Library struct {
 
 	pollMu  sync.Mutex // one poll of the feeds at a time
 	feedsMu sync.Mutex // one change of feeds.yaml at a time
-	feeds  feedStatus
+	feeds   feedStatus
 
 	// progressed, when set, sees every progress report of a job (tests
 	// wait on it for a stage).
