@@ -106,18 +106,25 @@ func (l *Library) startFresh(by string) service.ReindexJob {
 }
 
 // corpusChanged is the watcher's news: the files changed and have been
-// quiet since. A job that is running may have read them before the change,
-// so the corpus is checked again when it ends.
-func (l *Library) corpusChanged() {
+// quiet since. A few named files update the index in place; otherwise, or
+// while a job runs (it may have read the files before the change), the
+// corpus is rebuilt, checked again when the running job ends.
+func (l *Library) corpusChanged(paths []string) {
 	l.jobMu.Lock()
-	defer l.jobMu.Unlock()
 	if l.running != nil {
 		l.again = true
+		l.jobMu.Unlock()
 		return
 	}
-	if _, started := l.startLocked("corpus watcher", true); started {
-		l.log.Info("corpus changed; reindexing")
+	if len(paths) == 0 {
+		defer l.jobMu.Unlock()
+		if _, started := l.startLocked("corpus watcher", true); started {
+			l.log.Info("corpus changed; reindexing")
+		}
+		return
 	}
+	l.jobMu.Unlock()
+	l.update("corpus watcher", paths...)
 }
 
 func (l *Library) run(j *Job) {

@@ -74,8 +74,10 @@ type Library struct {
 	feeds   feedStatus
 
 	// progressed, when set, sees every progress report of a job (tests
-	// wait on it for a stage).
+	// wait on it for a stage); updated, every update in place (guarded by
+	// jobMu).
 	progressed func(index.Progress)
+	updated    func(index.Summary)
 }
 
 func newLibrary(o Options) *Library {

@@ -385,7 +385,7 @@ func TestWatcherKeepsChangesMadeDuringARebuild(t *testing.T) {
 	}
 	<-read
 	testcorpus.Marker(t, dir, "omega")
-	l.corpusChanged()
+	l.corpusChanged(nil)
 	if isDone(first) {
 		t.Skip("the rebuild finished before the change; nothing to check")
 	}
@@ -466,5 +466,34 @@ func TestFeedsFileProblemsAreKept(t *testing.T) {
 	}
 	if fs := l.Feeds(); len(fs) != 1 || fs[0].Shown != "https://example.com/a.xml" {
 		t.Errorf("feeds %+v", fs)
+	}
+}
+
+// TestWatcherUpdatesInPlace: an article copied into the corpus directory by
+// hand, with WATCH_CORPUS, is taken into the index in service in place,
+// and answers.
+func TestWatcherUpdatesInPlace(t *testing.T) {
+	dir := t.TempDir()
+	testcorpus.Harbour(t, dir, 50, "alpha")
+	l, err := Start(context.Background(), Options{DataDir: t.TempDir(), CorpusDir: dir, MaxFailed: 0.2, Watch: true, Debounce: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	done := make(chan index.Summary, 4)
+	l.jobMu.Lock()
+	l.updated = func(s index.Summary) { done <- s }
+	l.jobMu.Unlock()
+	os.WriteFile(filepath.Join(dir, "kelp.md"), []byte("# Kelp\n\nKelp farms off the cape grew by a third in 2026.\n"), 0o644)
+	select {
+	case s := <-done:
+		if s.Added.Articles != 1 {
+			t.Errorf("update in place: %+v", s)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the new file was not taken in place")
+	}
+	if a, _ := l.Ask(context.Background(), "By how much did the kelp farms off the cape grow?"); !strings.Contains(a.Text, "a third") {
+		t.Errorf("the new file does not answer: %q", a.Text)
 	}
 }

@@ -30,13 +30,18 @@ func (l *Library) update(by string, files ...string) service.ReindexJob {
 	}
 	j := &Job{done: make(chan struct{}), status: service.ReindexStatus{By: by, Started: time.Now(), Stage: "updating"}}
 	sum, err := l.applyInPlace(files)
+	if err == nil && l.updated != nil {
+		l.updated(sum)
+	}
 	l.jobMu.Unlock()
 	if err != nil {
 		l.log.Info("rebuilding instead of updating in place", "files", len(files), "reason", err)
 		return l.startFresh(by)
 	}
 	l.runs.WithLabelValues("updated").Inc()
-	l.log.Info("index updated in place", "by", by, "files", len(files), "passages", sum.Passages, "took", sum.Took.Round(time.Millisecond))
+	if sum.Added != (index.Diff{}) || sum.Changed != (index.Diff{}) || sum.Removed != (index.Diff{}) {
+		l.log.Info("index updated in place", "by", by, "files", len(files), "passages", sum.Passages, "took", sum.Took.Round(time.Millisecond))
+	}
 	j.update(func(s *service.ReindexStatus) {
 		s.Finished, s.Stage, s.Percent, s.Elapsed = true, "done", 100, sum.Took
 		s.Version, s.Articles, s.FAQs, s.Passages = sum.Version, sum.Articles, sum.FAQs, sum.Passages

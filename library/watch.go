@@ -5,25 +5,34 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"futurebot/corpus"
 )
 
 // watcher reports changes to the files under a corpus directory.
 type watcher struct {
-	w   *fsnotify.Watcher
-	log *slog.Logger
+	w    *fsnotify.Watcher
+	log  *slog.Logger
+	root string
 }
+
+// maxWatchedPaths is how many changed files the watcher names; beyond it,
+// or when a directory changes, it says only that the corpus changed.
+const maxWatchedPaths = 200
 
 func newWatcher(dir string, log *slog.Logger) (*watcher, error) {
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{w: fw, log: log}
+	w := &watcher{w: fw, log: log, root: dir}
 	if err := w.add(dir); err != nil {
 		fw.Close()
 		return nil, err
@@ -56,12 +65,16 @@ func (w *watcher) add(root string) error {
 }
 
 // run calls changed once the files have been quiet for debounce after a
-// change, until ctx is done; then it closes the watcher.
-func (w *watcher) run(ctx context.Context, debounce time.Duration, changed func()) {
+// change, with the corpus files that changed (relative, slash-separated),
+// or nil when it cannot name them all (a directory came or went, or many
+// files changed); until ctx is done, then it closes the watcher.
+func (w *watcher) run(ctx context.Context, debounce time.Duration, changed func(paths []string)) {
 	defer w.w.Close()
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
+	paths := map[string]bool{}
+	whole := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -73,11 +86,18 @@ func (w *watcher) run(ctx context.Context, debounce time.Duration, changed func(
 			if strings.HasPrefix(filepath.Base(ev.Name), ".") {
 				continue // temporary files, such as an ingest being written
 			}
-			if ev.Has(fsnotify.Create) {
-				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+			if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+				whole = true
+				if ev.Has(fsnotify.Create) {
 					if err := w.add(ev.Name); err != nil {
 						w.log.Warn("cannot watch corpus directory", "dir", ev.Name, "err", err)
 					}
+				}
+			} else if rel, err := filepath.Rel(w.root, ev.Name); err == nil && !strings.HasPrefix(rel, "..") {
+				if rel = filepath.ToSlash(rel); corpus.IsCorpusFile(rel) && path.Base(rel) != corpus.EntitiesFile {
+					paths[rel] = true
+				} else if path.Base(rel) == corpus.EntitiesFile || !strings.Contains(rel, ".") {
+					whole = true // the entities, or something that may have been a directory
 				}
 			}
 			timer.Reset(debounce)
@@ -87,7 +107,17 @@ func (w *watcher) run(ctx context.Context, debounce time.Duration, changed func(
 			}
 			w.log.Warn("corpus watcher", "err", err)
 		case <-timer.C:
-			changed()
+			var list []string
+			if !whole && len(paths) <= maxWatchedPaths {
+				for p := range paths {
+					list = append(list, p)
+				}
+				sort.Strings(list)
+			}
+			if whole || len(list) > 0 || len(paths) > 0 {
+				changed(list)
+			}
+			paths, whole = map[string]bool{}, false
 		}
 	}
 }
