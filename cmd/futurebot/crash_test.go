@@ -105,7 +105,8 @@ func TestReindexRefusesIndexInUse(t *testing.T) {
 }
 
 // TestServeReindexTriggers runs the bot as a process with WATCH_CORPUS and
-// checks that SIGHUP and a changed corpus file each rebuild the index.
+// checks that SIGHUP rebuilds the index, a file copied in updates it in
+// place, and a new directory rebuilds it.
 func TestServeReindexTriggers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the binary")
@@ -139,9 +140,15 @@ func TestServeReindexTriggers(t *testing.T) {
 	if !waitLog("index built", builds+1) || !strings.Contains(logs.String(), "by=SIGHUP") {
 		t.Fatal("SIGHUP did not rebuild the index")
 	}
+	// A file copied in is taken in place; a new directory rebuilds.
 	os.WriteFile(filepath.Join(corpusDir, "b.md"), []byte("# B\n\nKelp forests store carbon.\n"), 0o644)
+	if !waitLog("index updated in place", 1) || !strings.Contains(logs.String(), `by="corpus watcher"`) {
+		t.Fatal("a new corpus file was not taken in place")
+	}
+	os.MkdirAll(filepath.Join(corpusDir, "more"), 0o755)
+	os.WriteFile(filepath.Join(corpusDir, "more", "c.md"), []byte("# C\n\nMangroves shelter the coast.\n"), 0o644)
 	if !waitLog("corpus changed; reindexing", 1) || !waitLog("index built", builds+2) {
-		t.Fatal("a changed corpus file did not rebuild the index")
+		t.Fatal("a new directory did not rebuild the index")
 	}
 }
 
