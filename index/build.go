@@ -182,26 +182,8 @@ func fill(ctx context.Context, shards []bleve.Index, c *corpus.Corpus, meta *Met
 		docsDone = pr.doc
 		meta.Docs[d.ID] = pr.hash
 		meta.DocInfo[d.ID] = DocInfo{Kind: d.Kind, Source: d.Source, Published: d.Published, Passages: len(pr.passages), Shard: pr.doc % len(shards)}
-		if d.Kind == corpus.KindFAQ {
-			meta.FAQs++
-		} else {
-			meta.Articles++
-		}
-		if d.Source != "" {
-			meta.Sources[d.Source]++
-			if d.Published != "" {
-				span, ok := meta.SourceDates[d.Source]
-				if !ok || d.Published < span[0] {
-					span[0] = d.Published
-				}
-				if d.Published > span[1] {
-					span[1] = d.Published
-				}
-				meta.SourceDates[d.Source] = span
-			}
-		}
 		for k, p := range pr.passages {
-			meta.Passages++
+			meta.Passages++ // for progress; recount sets it with the rest
 			if meta.Probe == "" {
 				meta.Probe = probeText(p.Title + " " + p.Text)
 			}
@@ -244,7 +226,11 @@ func fill(ctx context.Context, shards []bleve.Index, c *corpus.Corpus, meta *Met
 		}
 	}
 	docsDone = len(c.Documents)
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	meta.recount()
+	return nil
 }
 
 // forceMerge merges the index's segments into one.

@@ -40,15 +40,7 @@ func TestKillLoop(t *testing.T) {
 	corpusDir, data := filepath.Join(work, "corpus"), filepath.Join(work, "data")
 	testcorpus.Harbour(t, corpusDir, 5000, "m0")
 	start := func(args []string, env ...string) (*exec.Cmd, *lockedBuffer) {
-		cmd := exec.Command(bin, args...)
-		cmd.Dir = work
-		cmd.Env = append(os.Environ(), append([]string{"DATA_DIR=" + data, "CORPUS_DIR=" + corpusDir, "HTTP_ADDR=", "LOG_LEVEL=info"}, env...)...)
-		out := &lockedBuffer{}
-		cmd.Stdout, cmd.Stderr = out, out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd, out
+		return startBinary(t, bin, work, args, append([]string{"DATA_DIR=" + data, "CORPUS_DIR=" + corpusDir}, env...)...)
 	}
 	if cmd, out := start([]string{"reindex"}); cmd.Wait() != nil {
 		t.Fatalf("first reindex:\n%s", out.String())
@@ -156,16 +148,8 @@ func TestKilledUpdateInPlace(t *testing.T) {
 	})
 	os.WriteFile(filepath.Join(corpusDir, "feeds.yaml"), []byte("- url: "+site.URL+"/feed.xml\n  name: Crane log\n"), 0o644)
 	run := func(args []string, env ...string) (*exec.Cmd, *lockedBuffer) {
-		cmd := exec.Command(bin, args...)
-		cmd.Dir = work
-		cmd.Env = append(os.Environ(), append([]string{"DATA_DIR=" + data, "CORPUS_DIR=" + corpusDir, "HTTP_ADDR=", "LOG_LEVEL=info",
+		return startBinary(t, bin, work, args, append([]string{"DATA_DIR=" + data, "CORPUS_DIR=" + corpusDir,
 			"FETCH_ALLOW_PRIVATE=true", "FEED_INTERVAL=1h"}, env...)...)
-		out := &lockedBuffer{}
-		cmd.Stdout, cmd.Stderr = out, out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd, out
 	}
 	if cmd, out := run([]string{"reindex"}); cmd.Wait() != nil {
 		t.Fatalf("first reindex:\n%s", out.String())
@@ -242,6 +226,21 @@ func TestKilledUpdateInPlace(t *testing.T) {
 	if saved == 0 {
 		t.Error("no article was saved in twelve rounds")
 	}
+}
+
+// startBinary starts futurebot in work with the settings given, no HTTP
+// server and info logs, its output collected.
+func startBinary(t *testing.T, bin, work string, args []string, env ...string) (*exec.Cmd, *lockedBuffer) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = work
+	cmd.Env = append(os.Environ(), append([]string{"HTTP_ADDR=", "LOG_LEVEL=info"}, env...)...)
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, out
 }
 
 // diskWatch sees the changes made under a data directory, in the index

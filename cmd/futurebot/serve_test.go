@@ -335,7 +335,7 @@ func TestHTTPAddrSetting(t *testing.T) {
 		{map[string]string{}, defaultHTTPAddr},
 		{map[string]string{"HTTP_ADDR": ""}, ""},
 		{map[string]string{"HTTP_ADDR": "off"}, ""},
-		{map[string]string{"HTTP_ADDR": "127.0.0.1:9"}, "127.0.0.1:9"},
+		{map[string]string{"HTTP_ADDR": "127.0.0.1:0"}, "127.0.0.1:0"},
 	} {
 		tt.env["DISCORD_TOKEN"] = "t"
 		m := &Main{Stderr: io.Discard, Getenv: func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }}
