@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"futurebot/corpus"
+	"futurebot/internal/atomicfile"
 )
 
 // Change is a few documents changed in the corpus: those put (new or
@@ -109,7 +110,9 @@ func (ix *Index) Update(ctx context.Context, ch Change) (Summary, error) {
 			return Summary{}, fmt.Errorf("update batch: %w", err)
 		}
 	}
-	if err := writeFileSync(filepath.Join(ix.dir, metaFile), data); err != nil {
+	// Replaced whole, never rewritten in place: a crash leaves the old
+	// meta or the new.
+	if err := atomicfile.Write(filepath.Join(ix.dir, metaFile), data); err != nil {
 		return Summary{}, fmt.Errorf("write index meta: %w", err)
 	}
 	ix.mu.Lock()
