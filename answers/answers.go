@@ -101,7 +101,7 @@ type Options struct {
 	// MinCoverage is the coverage below which the bot abstains.
 	MinCoverage float64
 	// OffTopicPenalty raises MinCoverage for questions that name something
-	// the corpus never mentions or use several words it never uses.
+	// the corpus never mentions.
 	OffTopicPenalty float64
 	// MaxMissing is the largest share of the question's weight that one
 	// word the sources use but the answer does not match in any form may
@@ -503,8 +503,9 @@ type weights struct {
 	entity map[string]*corpus.Entity // term -> entity whose name it belongs to
 	total  float64
 	// offTopic is true when the question names something (a capitalised
-	// word) the corpus never mentions, or uses two or more words it never
-	// uses: signs that it asks about something else.
+	// word) the corpus never mentions: a sign that it asks about something
+	// else. Words the corpus never uses are not: a paraphrase uses them too,
+	// and the foreign-noun limit weighs them one by one.
 	offTopic bool
 	// names marks the terms the sources write as names ("Unitree",
 	// "Neuralink"): an answer must name them too, or be about them by its
@@ -561,12 +562,10 @@ func newWeights(q *Question, res corpus.Results, located int) weights {
 			found[m.Term] = true
 		}
 	}
-	unknown := 0
 	for _, t := range res.Terms {
 		wt := t.Weight
 		word := written[t.Text]
 		if t.DocFreq == 0 && !found[t.Text] {
-			unknown++
 			// Only a thing the sources never mention says the question is
 			// about something else; a verb the sources do not use ("came
 			// up with") is only another way of asking.
@@ -598,7 +597,6 @@ func newWeights(q *Question, res corpus.Results, located int) weights {
 			}
 		}
 	}
-	w.offTopic = w.offTopic || unknown >= 2
 	content, named := 0, false
 	for _, t := range res.Terms {
 		if typeWords[written[t.Text]] || fillerWords[written[t.Text]] || w.term[t.Text] == 0 {
