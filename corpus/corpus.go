@@ -124,8 +124,10 @@ type Corpus struct {
 	Derived  []Derived
 	// Files is the number of corpus files read (including broken ones).
 	Files int
-	// Fingerprint identifies the files as they were read (see Fingerprint).
+	// Fingerprint identifies the files as they were read (see Fingerprint),
+	// and Digests each file (see FileDigest).
 	Fingerprint string
+	Digests     map[string]string
 	// Warnings are what the files hold that is not used (unknown front
 	// matter keys), as problems that do not stop a file from loading.
 	Warnings []Problem

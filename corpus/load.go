@@ -8,7 +8,9 @@ import (
 	"hash"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -29,6 +31,11 @@ var ErrNoDocuments = errors.New("corpus has no documents")
 
 // IsCorpusFile reports whether Load reads a file of this name, and how.
 func IsCorpusFile(name string) bool {
+	for _, dir := range strings.Split(path.Dir(name), "/") {
+		if dir != "." && (strings.HasPrefix(dir, ".") || strings.HasPrefix(dir, "_")) {
+			return false // Files skips hidden and _ directories
+		}
+	}
 	return loaderFor(name) != nil || path.Base(name) == EntitiesFile
 }
 
@@ -82,30 +89,44 @@ func Files(fsys fs.FS) ([]string, error) {
 }
 
 // Fingerprint hashes the names and contents of every corpus file, so an index
-// built from the same corpus can be reused.
-// A file that cannot be read (or is over MaxFileSize) counts by its name and
-// error, the same way here and in Load, so the two always agree.
+// built from the same corpus can be reused. It is FoldDigests of each file's
+// FileDigest, so an index updated in place can tell its fingerprint from
+// the digests of the files it has read.
 func Fingerprint(fsys fs.FS) (string, error) {
 	names, err := Files(fsys)
 	if err != nil {
 		return "", err
 	}
-	h := sha256.New()
+	digests := make(map[string]string, len(names))
 	for _, name := range names {
 		data, err := readLimited(fsys, name)
-		foldFile(h, name, data, err)
+		digests[name] = FileDigest(data, err)
 	}
-	return sum16(h), nil
+	return FoldDigests(digests), nil
 }
 
-// foldFile adds one corpus file to a fingerprint.
-func foldFile(h hash.Hash, name string, data []byte, err error) {
+// FileDigest is a short hash of one corpus file as read. A file that cannot
+// be read (or is over MaxFileSize) counts by its error, the same way in
+// Fingerprint and in Load, so the two always agree.
+func FileDigest(data []byte, err error) string {
+	h := sha256.New()
 	if err != nil {
-		fmt.Fprintf(h, "%s\x00error\x00%v\x00", name, err)
-		return
+		fmt.Fprintf(h, "error\x00%v", err)
+	} else {
+		fmt.Fprintf(h, "%d\x00", len(data))
+		h.Write(data)
 	}
-	fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
-	h.Write(data)
+	return sum16(h)
+}
+
+// FoldDigests is the fingerprint of a corpus whose files (by name) have
+// these digests.
+func FoldDigests(digests map[string]string) string {
+	h := sha256.New()
+	for _, name := range slices.Sorted(maps.Keys(digests)) {
+		fmt.Fprintf(h, "%s\x00%s\x00", name, digests[name])
+	}
+	return sum16(h)
 }
 
 func sum16(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil))[:16] }
@@ -124,15 +145,15 @@ func LoadProgress(fsys fs.FS, progress func(read, total int)) (*Corpus, []Proble
 		return c, []Problem{{File: ".", Err: err}}
 	}
 	var problems []Problem
-	h := sha256.New()
-	defer func() { c.Fingerprint = sum16(h) }()
+	c.Digests = make(map[string]string, len(names))
+	defer func() { c.Fingerprint = FoldDigests(c.Digests) }()
 	for i, name := range names {
 		if progress != nil && i > 0 {
 			progress(i, len(names))
 		}
 		c.Files++
 		data, err := readLimited(fsys, name)
-		foldFile(h, name, data, err)
+		c.Digests[name] = FileDigest(data, err)
 		if err != nil {
 			problems = append(problems, Problem{File: name, Err: err})
 			continue
@@ -183,14 +204,15 @@ func clipped(docs []Document) []Document {
 
 // LoadFile reads one corpus file under fsys as Load reads it (without the
 // entities Load derives from the whole corpus): its documents, or the
-// documents it could read with the problem of the rest.
-func LoadFile(fsys fs.FS, name string) ([]Document, error) {
+// documents it could read with the problem of the rest, and the digest of
+// what it read (see FileDigest).
+func LoadFile(fsys fs.FS, name string) ([]Document, string, error) {
 	data, err := readLimited(fsys, name)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	docs, err := ParseFile(name, data)
-	return clipped(docs), err
+	return clipped(docs), FileDigest(data, nil), err
 }
 
 // ParseFile parses one corpus file's content as Load would, without

@@ -54,7 +54,12 @@ func BuildProgress(ctx context.Context, dir string, c *corpus.Corpus, fingerprin
 	}
 	meta := Meta{Format: Format, Shards: n, Version: time.Now().UTC().Format("20060102T150405.000"), Fingerprint: fingerprint,
 		Built: time.Now().UTC(), Scoring: opts.Scoring, Entities: c.Entities, Sources: map[string]int{}, SourceDates: map[string][2]string{},
-		Docs: make(map[string]string, len(c.Documents)), DocInfo: make(map[string]DocInfo, len(c.Documents))}
+		Docs: make(map[string]string, len(c.Documents)), DocInfo: make(map[string]DocInfo, len(c.Documents)), Files: c.Digests}
+	for _, d := range c.Derived {
+		if !slices.Contains(meta.DerivedFrom, d.From) {
+			meta.DerivedFrom = append(meta.DerivedFrom, d.From)
+		}
+	}
 	for _, p := range problems {
 		meta.Problems = append(meta.Problems, p.Error())
 	}

@@ -83,6 +83,13 @@ type Meta struct {
 	// DocInfo is what an update in place needs of each document: where its
 	// passages are, and what it adds to the counts.
 	DocInfo map[string]DocInfo `json:"doc_info"`
+	// Files are the digests of the corpus files as indexed (see
+	// corpus.FileDigest): the fingerprint is theirs, and an update in
+	// place changes only the digests of the files it read.
+	Files map[string]string `json:"files,omitempty"`
+	// DerivedFrom are the documents that entities or aliases were derived
+	// from: changing or removing one of them takes a rebuild.
+	DerivedFrom []string `json:"derived_from,omitempty"`
 	// Probe is a text the index must find something for.
 	Probe string `json:"probe"`
 	// Shards is how many Bleve indexes the passages are spread over.

@@ -22,8 +22,10 @@ import (
 type Change struct {
 	Put    []corpus.Document
 	Remove []string
-	// Fingerprint is the corpus's after the change.
-	Fingerprint string
+	// Files are the digests of the corpus files read for the change (see
+	// corpus.FileDigest), "" for a file that is gone: the index's
+	// fingerprint becomes that of its files with these changed.
+	Files map[string]string
 }
 
 // ErrNeedsRebuild is returned by Update for an index that cannot be
@@ -43,7 +45,7 @@ func (ix *Index) Update(ctx context.Context, ch Change) (Summary, error) {
 	ix.updating.Lock()
 	defer ix.updating.Unlock()
 	prev := ix.Meta()
-	if prev.DocInfo == nil {
+	if prev.DocInfo == nil || (len(ch.Files) > 0 && prev.Files == nil) {
 		return Summary{}, ErrNeedsRebuild
 	}
 	matcher := corpus.NewMatcher(prev.Entities)
@@ -94,8 +96,16 @@ func (ix *Index) Update(ctx context.Context, ch Change) (Summary, error) {
 		return Summary{}, ErrEmpty
 	}
 	next.recount()
-	if ch.Fingerprint != "" {
-		next.Fingerprint = ch.Fingerprint
+	if len(ch.Files) > 0 {
+		next.Files = maps.Clone(prev.Files)
+		for name, digest := range ch.Files {
+			if digest == "" {
+				delete(next.Files, name)
+			} else {
+				next.Files[name] = digest
+			}
+		}
+		next.Fingerprint = corpus.FoldDigests(next.Files)
 	}
 	next.Updated = time.Now().UTC()
 	data, err := json.MarshalIndent(next, "", "  ")

@@ -41,8 +41,10 @@ func TestUpdateInPlace(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := ix.Meta()
-	tidal := loadDoc(t, "ingested/tidal.md", "---\ntitle: Tidal\nsource: Coast News\npublished: 2026-11-20\n---\nTidal turbines in the estuary produce 240 megawatts.\n")
-	sum, err := ix.Update(context.Background(), Change{Put: []corpus.Document{tidal}, Fingerprint: "fp-1"})
+	tidalText := "---\ntitle: Tidal\nsource: Coast News\npublished: 2026-11-20\n---\nTidal turbines in the estuary produce 240 megawatts.\n"
+	tidal := loadDoc(t, "ingested/tidal.md", tidalText)
+	sum, err := ix.Update(context.Background(), Change{Put: []corpus.Document{tidal},
+		Files: map[string]string{"ingested/tidal.md": corpus.FileDigest([]byte(tidalText), nil)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,14 +55,17 @@ func TestUpdateInPlace(t *testing.T) {
 		t.Fatalf("the added document is not found: %+v", h)
 	}
 	m := ix.Meta()
-	if m.Fingerprint != "fp-1" || m.Articles != before.Articles+1 || m.Sources["Coast News"] != 1 ||
+	added := testCorpus()
+	added["ingested/tidal.md"] = &fstest.MapFile{Data: []byte(tidalText)}
+	if fp, _ := corpus.Fingerprint(added); m.Fingerprint != fp || m.Articles != before.Articles+1 || m.Sources["Coast News"] != 1 ||
 		m.SourceDates["Coast News"] != [2]string{"2026-11-20", "2026-11-20"} || m.Updated.IsZero() || m.Version != before.Version {
 		t.Errorf("meta after adding: %+v", m)
 	}
 
 	// Changed: the old text is gone, the new found; the bci article removed.
 	tidal2 := loadDoc(t, "ingested/tidal.md", tidal2Text)
-	sum, err = ix.Update(context.Background(), Change{Put: []corpus.Document{tidal2}, Remove: []string{"bci.md"}, Fingerprint: "fp-2"})
+	sum, err = ix.Update(context.Background(), Change{Put: []corpus.Document{tidal2}, Remove: []string{"bci.md"},
+		Files: map[string]string{"ingested/tidal.md": corpus.FileDigest([]byte(tidal2Text), nil), "bci.md": ""}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +90,9 @@ func TestUpdateInPlace(t *testing.T) {
 			}
 		}
 		m, w := ix.Meta(), rebuilt.Meta()
-		if m.Fingerprint != "fp-2" || m.Articles != w.Articles || m.FAQs != w.FAQs || m.Passages != w.Passages ||
+		// The fingerprint is that of the corpus as it now is, so the next
+		// start reuses this index rather than rebuilding it.
+		if m.Fingerprint != w.Fingerprint || !maps.Equal(m.Files, w.Files) || m.Articles != w.Articles || m.FAQs != w.FAQs || m.Passages != w.Passages ||
 			!maps.Equal(m.Sources, w.Sources) || !maps.Equal(m.SourceDates, w.SourceDates) || !maps.Equal(m.Docs, w.Docs) {
 			t.Errorf("%s: meta %+v\nwant as rebuilt %+v", when, m, w)
 		}

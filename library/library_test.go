@@ -269,6 +269,17 @@ func TestIngestAndForget(t *testing.T) {
 	if !slices.ContainsFunc(l.Entities(), func(e corpus.Entity) bool { return slices.Contains(e.Names(), "SGCC") }) {
 		t.Errorf("the new entity is not known after the rebuild")
 	}
+	// Forgetting it rebuilds too: the entity goes with the only document
+	// that named it.
+	if j, err = l.Forget("grid.md", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if st := waitJob(t, j); st.InPlace || st.Removed[0] != 1 {
+		t.Errorf("forgetting the document an entity came from: %+v, want a rebuild", st)
+	}
+	if slices.ContainsFunc(l.Entities(), func(e corpus.Entity) bool { return slices.Contains(e.Names(), "SGCC") }) {
+		t.Errorf("the entity outlived the document it came from")
+	}
 	if _, err := l.Forget("nothing.md", "test"); !errors.Is(err, service.ErrNotIngested) {
 		t.Errorf("forget unknown: %v", err)
 	}
@@ -475,6 +486,12 @@ func TestFeedsFileProblemsAreKept(t *testing.T) {
 func TestWatcherUpdatesInPlace(t *testing.T) {
 	dir := t.TempDir()
 	testcorpus.Harbour(t, dir, 50, "alpha")
+	for _, d := range []string{"_drafts", "v1.2"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "v1.2", "old.md"), []byte("# Old\n\nThe lighthouse keeper retired in 1999.\n"), 0o644)
 	l, err := Start(context.Background(), Options{DataDir: t.TempDir(), CorpusDir: dir, MaxFailed: 0.2, Watch: true, Debounce: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -484,6 +501,9 @@ func TestWatcherUpdatesInPlace(t *testing.T) {
 	l.jobMu.Lock()
 	l.updated = func(s index.Summary) { done <- s }
 	l.jobMu.Unlock()
+	// A draft under _drafts/ is not part of the corpus; the watcher
+	// reports it before the article written after it, if at all.
+	os.WriteFile(filepath.Join(dir, "_drafts", "secret.md"), []byte("# Secret\n\nThe draft says the harbour will close.\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "kelp.md"), []byte("# Kelp\n\nKelp farms off the cape grew by a third in 2026.\n"), 0o644)
 	select {
 	case s := <-done:
@@ -495,5 +515,73 @@ func TestWatcherUpdatesInPlace(t *testing.T) {
 	}
 	if a, _ := l.Ask(context.Background(), "By how much did the kelp farms off the cape grow?"); !strings.Contains(a.Text, "a third") {
 		t.Errorf("the new file does not answer: %q", a.Text)
+	}
+	if _, ok := l.Meta().Docs["_drafts/secret.md"]; ok {
+		t.Error("a draft under _drafts/ was indexed")
+	}
+	if fp, _ := corpus.Fingerprint(l.Corpus()); fp != l.Meta().Fingerprint {
+		t.Error("after the update the index's fingerprint is not the corpus's")
+	}
+
+	// A directory whose name looks like a file's moves out of the corpus:
+	// its documents go.
+	started := make(chan struct{})
+	var once sync.Once
+	l.progressed = func(index.Progress) { once.Do(func() { close(started) }) }
+	if err := os.Rename(filepath.Join(dir, "v1.2"), filepath.Join(t.TempDir(), "v1.2")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-started:
+	case <-time.After(30 * time.Second):
+		t.Fatal("moving a directory out of the corpus started no rebuild")
+	}
+	l.jobMu.Lock()
+	j := l.running
+	l.jobMu.Unlock()
+	if j != nil {
+		waitJob(t, j)
+	}
+	if _, ok := l.Meta().Docs["v1.2/old.md"]; ok {
+		t.Error("the documents of a directory moved out of the corpus are still indexed")
+	}
+}
+
+// TestUpdateInPlaceLeavesOtherChangesPending: an update in place takes the
+// files it read, and only those: a change to another file, not yet
+// indexed, is still seen as a change, and the next start rebuilds for it.
+func TestUpdateInPlaceLeavesOtherChangesPending(t *testing.T) {
+	dir, data := t.TempDir(), t.TempDir()
+	testcorpus.Harbour(t, dir, 3, "alpha")
+	l, err := Open(context.Background(), Options{DataDir: data, CorpusDir: dir, MaxFailed: 0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testcorpus.Marker(t, dir, "omega") // edited by hand, with no watcher to see it
+	j, err := l.Ingest("kelp.md", []byte("# Kelp\n\nKelp farms off the cape grew by a third in 2026.\n"), false, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := waitJob(t, j); !st.InPlace {
+		t.Fatalf("ingest: %+v, want an update in place", st)
+	}
+	if fp, _ := corpus.Fingerprint(l.Corpus()); fp == l.Meta().Fingerprint {
+		t.Error("the index claims the corpus's fingerprint with the marker edit not indexed")
+	}
+	l.Close()
+	l, err = Start(context.Background(), Options{DataDir: data, CorpusDir: dir, MaxFailed: 0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	l.jobMu.Lock()
+	if j := l.running; j != nil {
+		l.jobMu.Unlock()
+		waitJob(t, j)
+	} else {
+		l.jobMu.Unlock()
+	}
+	if got := marker(t, l); !strings.Contains(got, "omega") {
+		t.Errorf("after a restart the hand edit is still not indexed: %q", got)
 	}
 }

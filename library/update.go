@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -58,6 +59,7 @@ func (l *Library) update(by string, files ...string) service.ReindexJob {
 var (
 	errLargeChange = fmt.Errorf("more than %d documents change", maxInPlace)
 	errNewEntities = errors.New("the change names entities the index does not know")
+	errDerivedFrom = errors.New("the change touches a document entities were derived from")
 )
 
 // applyInPlace loads the files and applies them to the index in service;
@@ -71,12 +73,19 @@ func (l *Library) applyInPlace(files []string) (index.Summary, error) {
 	}
 	meta := ix.Meta()
 	fsys := l.Corpus()
-	var ch index.Change
+	ch := index.Change{Files: map[string]string{}}
 	for _, f := range files {
-		docs, err := corpus.LoadFile(fsys, f)
+		if path.Base(f) == corpus.EntitiesFile {
+			return index.Summary{}, errNewEntities
+		}
+		if !corpus.IsCorpusFile(f) {
+			continue // a draft under _drafts/, say: not part of the corpus
+		}
+		docs, digest, err := corpus.LoadFile(fsys, f)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return index.Summary{}, fmt.Errorf("%s: %w", f, err)
 		}
+		ch.Files[f] = digest // "" when the file is gone
 		for id := range meta.Docs {
 			if (id == f || strings.HasPrefix(id, f+"#")) && !slices.ContainsFunc(docs, func(d corpus.Document) bool { return d.ID == id }) {
 				ch.Remove = append(ch.Remove, id)
@@ -90,11 +99,17 @@ func (l *Library) applyInPlace(files []string) (index.Summary, error) {
 	if ents, _ := corpus.DeriveEntities(ch.Put, meta.Entities); !sameNames(ents, meta.Entities) {
 		return index.Summary{}, errNewEntities
 	}
-	fp, err := corpus.Fingerprint(fsys)
-	if err != nil {
-		return index.Summary{}, err
+	// An entity derived from a document holds while that document does.
+	for _, id := range ch.Remove {
+		if slices.Contains(meta.DerivedFrom, id) {
+			return index.Summary{}, errDerivedFrom
+		}
 	}
-	ch.Fingerprint = fp
+	for _, d := range ch.Put {
+		if _, had := meta.Docs[d.ID]; had && slices.Contains(meta.DerivedFrom, d.ID) {
+			return index.Summary{}, errDerivedFrom
+		}
+	}
 	return ix.Update(l.ctx, ch)
 }
 

@@ -41,7 +41,12 @@ func newWatcher(dir string, log *slog.Logger) (*watcher, error) {
 	return w, nil
 }
 
-// add watches root and the directories under it, except hidden ones.
+// skipped reports whether a directory of this name is left out of the
+// corpus (hidden, or _drafts and the like), as corpus.Files leaves it.
+func skipped(name string) bool { return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") }
+
+// add watches root and the directories under it, except those left out of
+// the corpus.
 func (w *watcher) add(root string) error {
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -54,7 +59,7 @@ func (w *watcher) add(root string) error {
 		if !d.IsDir() {
 			return nil
 		}
-		if p != root && strings.HasPrefix(d.Name(), ".") {
+		if p != root && skipped(d.Name()) {
 			return filepath.SkipDir
 		}
 		if err := w.w.Add(p); err != nil {
@@ -86,7 +91,11 @@ func (w *watcher) run(ctx context.Context, debounce time.Duration, changed func(
 			if strings.HasPrefix(filepath.Base(ev.Name), ".") {
 				continue // temporary files, such as an ingest being written
 			}
-			if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+			st, statErr := os.Stat(ev.Name)
+			if statErr == nil && st.IsDir() {
+				if skipped(filepath.Base(ev.Name)) {
+					continue
+				}
 				whole = true
 				if ev.Has(fsnotify.Create) {
 					if err := w.add(ev.Name); err != nil {
@@ -94,10 +103,17 @@ func (w *watcher) run(ctx context.Context, debounce time.Duration, changed func(
 					}
 				}
 			} else if rel, err := filepath.Rel(w.root, ev.Name); err == nil && !strings.HasPrefix(rel, "..") {
-				if rel = filepath.ToSlash(rel); corpus.IsCorpusFile(rel) && path.Base(rel) != corpus.EntitiesFile {
+				switch rel = filepath.ToSlash(rel); {
+				case path.Base(rel) == corpus.EntitiesFile:
+					whole = true
+				case corpus.IsCorpusFile(rel):
 					paths[rel] = true
-				} else if path.Base(rel) == corpus.EntitiesFile || !strings.Contains(rel, ".") {
-					whole = true // the entities, or something that may have been a directory
+				case statErr != nil && !skipped(rel):
+					// Gone, and not a corpus file: it may have been a
+					// directory ("v1.2" moved away). The whole corpus is
+					// compared with the index, which rebuilds only when
+					// they differ.
+					whole = true
 				}
 			}
 			timer.Reset(debounce)
