@@ -948,6 +948,14 @@ var (
 		"therapies": true}
 )
 
+// oneDeterminers before "one" make it a number or "anyone" ("no one", "the
+// one"); oneAfter are words after a pronoun "one" that stopWords lack.
+var (
+	oneDeterminers = map[string]bool{"no": true, "the": true, "a": true, "every": true, "each": true, "any": true,
+		"which": true, "this": true, "that": true, "only": true, "just": true, "than": true, "at": true}
+	oneAfter = map[string]bool{"within": true, "before": true, "after": true, "first": true, "each": true, "every": true}
+)
+
 // refersBack reports whether a sentence leans on the one before it: a
 // pronoun or a generic noun ("the firm") among its first seven words.
 func refersBack(sentence string) bool {
@@ -955,9 +963,17 @@ func refersBack(sentence string) bool {
 	words := strings.FieldsFunc(strings.ToLower(head), func(r rune) bool {
 		return !unicode.IsLetter(r) && r != '-'
 	})
-	for i, w := range words[:min(len(words), 7)] {
-		if pronouns[w] {
+	for i, w := range words[:min(len(words), 10)] {
+		if i < 7 && pronouns[w] {
 			return true
+		}
+		// "one" standing for a noun of the sentence before: "solves one
+		// within two years", not "one of", "one year" or "no one".
+		if w == "one" && i > 0 && !oneDeterminers[words[i-1]] && (i+1 == len(words) || stopWords[words[i+1]] && words[i+1] != "of" || oneAfter[words[i+1]]) {
+			return true
+		}
+		if i >= 7 {
+			continue
 		}
 		if (w == "this" || w == "that" || w == "the") && i+1 < len(words) && referringNouns[words[i+1]] {
 			return true

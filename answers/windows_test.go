@@ -39,6 +39,10 @@ Blue Tide Aquaculture manages most of the offshore farms. The firm was founded b
 
 Each spring the FOFB sets the kelp quota for every county.
 
+## Permits
+
+In 2019 the county began issuing kelp permits. Any cooperative that renews one within three months keeps its coastal plot.
+
 ## Plans
 
 The county calls its coastal kelp plan the Blue Belt. First proposed by Governor Rose Lin in 2001, the plan set aside coastal waters for kelp farms.
@@ -101,6 +105,9 @@ func TestAnswerWindows(t *testing.T) {
 		// A sentence that refers back ("The firm") brings in the one that
 		// names it.
 		{"which marine biologist founded the firm?", []string{"Chen Mei", "Blue Tide Aquaculture"}, nil, true},
+		// "One" standing for a noun of the sentence before ("renews one")
+		// refers back too.
+		{"since what year do cooperatives that renew within three months keep their coastal plot?", []string{"2019", "renews one"}, nil, true},
 		// "When" wants a year the question does not give.
 		{"when did lianjiang start its first offshore kelp farm?", []string{"1998"}, nil, true},
 		// "How many" wants a count, not a year.
