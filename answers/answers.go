@@ -646,7 +646,7 @@ func init() {
 		hey hi hello morning evening afternoon good going hows doing thx cheers far
 		role deal story status situation significance importance purpose point
 		since until till during before after while whether though although because unless among within without upon
-		onto per via yet ago`) {
+		onto per via yet ago use used uses using`) {
 		fillerWords[w] = true
 	}
 }
