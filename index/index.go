@@ -121,6 +121,10 @@ type Index struct {
 	// updating lets one update run at a time.
 	mu       sync.RWMutex
 	updating sync.Mutex
+	// torn is set (under updating) when an update's batches failed part
+	// way: the shards may hold some of it, the meta none, so the index
+	// takes no more updates in place and reads as changed until rebuilt.
+	torn     bool
 	meta     Meta
 	opts     Options
 	analyzer analysis.Analyzer

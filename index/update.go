@@ -39,13 +39,14 @@ var ErrNeedsRebuild = errors.New("the index must be rebuilt to take changes in p
 // (counts, sources and dates, document hashes, fingerprint) is written
 // after the batches; a crash between the two leaves an index that opens
 // and answers, whose fingerprint no longer matches the corpus, so the next
-// start brings it up to date. The summary says what changed.
+// start brings it up to date. A batch that fails leaves the index torn (see
+// tear) until a rebuild replaces it. The summary says what changed.
 func (ix *Index) Update(ctx context.Context, ch Change) (Summary, error) {
 	start := time.Now()
 	ix.updating.Lock()
 	defer ix.updating.Unlock()
 	prev := ix.Meta()
-	if prev.DocInfo == nil || (len(ch.Files) > 0 && prev.Files == nil) {
+	if ix.torn || prev.DocInfo == nil || (len(ch.Files) > 0 && prev.Files == nil) {
 		return Summary{}, ErrNeedsRebuild
 	}
 	matcher := corpus.NewMatcher(prev.Entities)
@@ -117,6 +118,7 @@ func (ix *Index) Update(ctx context.Context, ch Change) (Summary, error) {
 			continue
 		}
 		if err := b.Batch(batches[i]); err != nil {
+			ix.tear()
 			return Summary{}, fmt.Errorf("update batch: %w", err)
 		}
 	}
@@ -132,6 +134,20 @@ func (ix *Index) Update(ctx context.Context, ch Change) (Summary, error) {
 	sum := Summary{Version: next.Version, Took: time.Since(start), Articles: next.Articles, FAQs: next.FAQs, Passages: next.Passages}
 	sum.Added, sum.Changed, sum.Removed = diffDocs(&prev, &next)
 	return sum, nil
+}
+
+// tear marks the index as holding part of an update: no fingerprint
+// matches it any more, in memory and (if the disk allows) on disk, so a
+// rebuild replaces it now or at the next start.
+func (ix *Index) tear() {
+	ix.torn = true
+	ix.mu.Lock()
+	ix.meta.Fingerprint = ""
+	m := ix.meta
+	ix.mu.Unlock()
+	if data, err := json.MarshalIndent(m, "", "  "); err == nil {
+		atomicfile.Write(filepath.Join(ix.dir, metaFile), data) // best effort: the disk may be what failed
+	}
 }
 
 // recount sets the meta's counts, sources and dates from its documents.

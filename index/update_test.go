@@ -2,12 +2,17 @@ package index
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"futurebot/corpus"
 )
@@ -190,4 +195,40 @@ func TestUpdateNeedsRecordedDocuments(t *testing.T) {
 		t.Errorf("err %v, want ErrNeedsRebuild", err)
 	}
 	_ = strings.Contains
+}
+
+// TestFailedUpdateTearsTheIndex: when a shard refuses an update's batch,
+// the shards may hold part of it and the meta none of it, so the index
+// takes no further update in place and no fingerprint matches it, in
+// memory or on disk: a rebuild replaces it now or at the next start.
+func TestFailedUpdateTearsTheIndex(t *testing.T) {
+	ix := newTestIndex(t, testCorpus())
+	// The storage fails under the update: each shard is swapped for a
+	// closed index until the test ends.
+	orig := ix.shards
+	t.Cleanup(func() { ix.shards = orig })
+	ix.shards = nil
+	for range orig {
+		b, err := bleve.NewMemOnly(bleve.NewIndexMapping())
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Close()
+		ix.shards = append(ix.shards, b)
+	}
+	tidal := loadDoc(t, "tidal.md", "# Tidal\n\nTidal turbines in the estuary produce 240 megawatts.\n")
+	if _, err := ix.Update(context.Background(), Change{Put: []corpus.Document{tidal}}); err == nil {
+		t.Fatal("an update on closed shards succeeded")
+	}
+	if fp := ix.Meta().Fingerprint; fp != "" {
+		t.Errorf("fingerprint %q after a failed update, want none", fp)
+	}
+	var onDisk Meta
+	data, err := os.ReadFile(filepath.Join(ix.Dir(), metaFile))
+	if err != nil || json.Unmarshal(data, &onDisk) != nil || onDisk.Fingerprint != "" {
+		t.Errorf("meta on disk after a failed update: fingerprint %q (%v)", onDisk.Fingerprint, err)
+	}
+	if _, err := ix.Update(context.Background(), Change{Remove: []string{"bci.md"}}); !errors.Is(err, ErrNeedsRebuild) {
+		t.Errorf("a second update: %v, want ErrNeedsRebuild", err)
+	}
 }
