@@ -99,6 +99,20 @@ type PageMeta struct {
 	Sectors, Companies, Policies []string
 }
 
+// SavedPageMeta reads back the feed, tags and entity hints a saved page
+// (Markdown) records, so that refreshing the page keeps them.
+func SavedPageMeta(data []byte) (PageMeta, error) {
+	head, _, _, err := splitFrontMatter(data)
+	if err != nil {
+		return PageMeta{}, err
+	}
+	var fm pageFront
+	if err := yaml.Unmarshal(head, &fm); err != nil {
+		return PageMeta{}, err
+	}
+	return PageMeta{Feed: fm.Feed, Tags: fm.Tags, Sectors: fm.Sectors, Companies: fm.Companies, Policies: fm.Policies}, nil
+}
+
 // Markdown is the page as a corpus document: front matter, then its
 // paragraphs with Markdown's special characters escaped, so that the
 // text is read back as it was.

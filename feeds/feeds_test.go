@@ -172,6 +172,17 @@ func TestPoll(t *testing.T) {
 	if files2, _ := filepath.Glob(filepath.Join(corpusDir, "ingested", "*.md")); len(files2) != 3 {
 		t.Errorf("failures changed the saved pages: %v", files2)
 	}
+
+	// An admin refreshes the page by its URL (/ingest url:): it keeps the
+	// tags and the feed it was filed with.
+	s, err := library.SavePage(context.Background(), f, corpusDir, srv.URL+"/a/unitree", corpus.PageMeta{})
+	if err != nil || !s.Refreshed {
+		t.Fatalf("refresh: %+v, %v", s, err)
+	}
+	data, _ := os.ReadFile(filepath.Join(corpusDir, filepath.FromSlash(s.File)))
+	if was, err := corpus.SavedPageMeta(data); err != nil || was.Feed != "RSS" || len(was.Tags) != 1 || was.Tags[0] != "robots" {
+		t.Errorf("a refreshed page lost what it was filed with: %+v (%v)", was, err)
+	}
 }
 
 // TestPollRefusesPrivateAddresses: without FETCH_ALLOW_PRIVATE a feed on

@@ -10,10 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"futurebot/corpus"
+	"futurebot/internal/lockfile"
 )
 
 // The data directory holds one directory per built index ("v-" + version)
@@ -401,25 +401,9 @@ func (s *Store) lockBuild(ctx context.Context) (func(), error) {
 // tryLockBuild takes the build lock if it is free, and writes who holds it
 // into the lock file; ErrBuilding says who holds it otherwise.
 func (s *Store) tryLockBuild() (func(), error) {
-	name := filepath.Join(s.dir, buildLockFile)
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
+	unlock, err := lockfile.TryLock(filepath.Join(s.dir, buildLockFile), ErrBuilding)
+	if err != nil && !errors.Is(err, ErrBuilding) {
 		return nil, fmt.Errorf("build lock: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		holder, _ := os.ReadFile(name)
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w (%s)", ErrBuilding, strings.TrimSpace(string(holder)))
-		}
-		return nil, fmt.Errorf("build lock: %w", err)
-	}
-	if err := f.Truncate(0); err == nil {
-		fmt.Fprintf(f, "pid %d, since %s\n", os.Getpid(), time.Now().UTC().Format(time.RFC3339))
-	}
-	return func() {
-		f.Truncate(0)
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	}, nil
+	return unlock, err
 }

@@ -140,6 +140,14 @@ func (l *Library) PollFeeds(ctx context.Context, force bool) ([]feeds.Result, []
 		return nil, []error{errors.New("feeds need a corpus directory and fetching")}
 	}
 	l.pollMu.Lock()
+	unlock, err := feeds.Lock(l.opts.DataDir)
+	if err != nil {
+		l.pollMu.Unlock()
+		if errors.Is(err, feeds.ErrPolling) {
+			l.log.Info("feeds not polled this time", "reason", err)
+		}
+		return nil, []error{err}
+	}
 	list, probs := feeds.Load(l.opts.CorpusDir)
 	st, err := feeds.LoadState(l.opts.DataDir)
 	if err != nil {
@@ -147,7 +155,7 @@ func (l *Library) PollFeeds(ctx context.Context, force bool) ([]feeds.Result, []
 	}
 	p := feeds.Poller{Fetch: l.opts.Fetch, Interval: l.opts.FeedInterval, Now: time.Now,
 		Save: func(ctx context.Context, pageURL string, meta corpus.PageMeta) (string, error) {
-			s, data, err := readPage(ctx, l.opts.Fetch, pageURL, meta)
+			s, data, err := readPage(ctx, l.opts.Fetch, l.opts.CorpusDir, pageURL, meta)
 			if err == nil {
 				l.jobMu.Lock()
 				err = writePage(l.opts.CorpusDir, &s, data)
@@ -178,6 +186,7 @@ func (l *Library) PollFeeds(ctx context.Context, force bool) ([]feeds.Result, []
 			l.log.Warn("feed item failed; retried later", "feed", r.Feed.Name, "err", f)
 		}
 	}
+	unlock()
 	l.pollMu.Unlock()
 	if len(saved) > 0 && ctx.Err() == nil {
 		l.update("feeds", saved...)

@@ -32,15 +32,17 @@ func SavePage(ctx context.Context, f Fetcher, corpusDir, rawURL string, meta cor
 	if corpusDir == "" {
 		return Saved{}, service.ErrNoCorpusDir
 	}
-	s, data, err := readPage(ctx, f, rawURL, meta)
+	s, data, err := readPage(ctx, f, corpusDir, rawURL, meta)
 	if err != nil {
 		return Saved{}, err
 	}
 	return s, writePage(corpusDir, &s, data)
 }
 
-// readPage fetches a page and makes the document to save of it.
-func readPage(ctx context.Context, f Fetcher, rawURL string, meta corpus.PageMeta) (Saved, []byte, error) {
+// readPage fetches a page and makes the document to save of it in
+// corpusDir. A page saved before keeps the feed, tags and entity hints it
+// was filed with, unless meta gives its own.
+func readPage(ctx context.Context, f Fetcher, corpusDir, rawURL string, meta corpus.PageMeta) (Saved, []byte, error) {
 	page, err := f.Get(ctx, rawURL, fetch.Conditional{})
 	if err != nil {
 		return Saved{}, nil, err
@@ -59,8 +61,16 @@ func readPage(ctx context.Context, f Fetcher, rawURL string, meta corpus.PageMet
 	if meta.Fetched.IsZero() {
 		meta.Fetched = time.Now()
 	}
-	data := p.Markdown(meta)
 	file := path.Join(IngestedDir, name)
+	if meta.Feed == "" && len(meta.Tags)+len(meta.Sectors)+len(meta.Companies)+len(meta.Policies) == 0 {
+		if old, err := os.ReadFile(filepath.Join(corpusDir, filepath.FromSlash(file))); err == nil {
+			if was, err := corpus.SavedPageMeta(old); err == nil {
+				was.Fetched = meta.Fetched
+				meta = was
+			}
+		}
+	}
+	data := p.Markdown(meta)
 	docs, err := corpus.ParseFile(file, data)
 	if err != nil {
 		return Saved{}, nil, fmt.Errorf("%s does not load: %w", page.URL, err)
@@ -92,7 +102,7 @@ func (l *Library) AddURL(ctx context.Context, rawURL, by string) (Saved, service
 	if l.opts.CorpusDir == "" {
 		return Saved{}, nil, service.ErrNoCorpusDir
 	}
-	s, data, err := readPage(ctx, l.opts.Fetch, rawURL, corpus.PageMeta{})
+	s, data, err := readPage(ctx, l.opts.Fetch, l.opts.CorpusDir, rawURL, corpus.PageMeta{})
 	if err == nil {
 		l.jobMu.Lock()
 		err = writePage(l.opts.CorpusDir, &s, data)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -79,6 +80,14 @@ func (*pollCommand) Run(ctx context.Context, m *Main, args []string) error {
 	if len(list) == 0 {
 		return fmt.Errorf("no feeds to poll: list them in %s/%s (- url: https://…/feed.xml, name: …)", c.CorpusDir, corpus.FeedsFile)
 	}
+	if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	unlock, err := feeds.Lock(c.DataDir)
+	if err != nil {
+		return err // the bot is polling them: its poll saves what this one would
+	}
+	defer unlock()
 	st, err := feeds.LoadState(c.DataDir)
 	if err != nil {
 		fmt.Fprintln(m.Stderr, err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 
 	"futurebot/bot"
 	"futurebot/bot/discordtest"
+	"futurebot/feeds"
 	"futurebot/fetch"
 	"futurebot/internal/testcorpus"
 	"futurebot/library"
@@ -221,6 +223,20 @@ func TestAddAndPollCommands(t *testing.T) {
 	if out, _, _ := run(t, dir, allow, "", "poll", "--corpus", corpusDir, "--data", dataDir); !strings.Contains(out, "Port feed: 0 new pages") {
 		t.Errorf("second poll:\n%s", out)
 	}
+	// While the bot polls the same feeds, a poll from cron says so and
+	// writes nothing.
+	unlock, err := feeds.Lock(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, _ := os.ReadFile(filepath.Join(dataDir, feeds.StateFile))
+	if _, stderr, code := run(t, dir, allow, "", "poll", "--corpus", corpusDir, "--data", dataDir); code == 0 || !strings.Contains(stderr, "being polled by another futurebot process (pid") {
+		t.Errorf("a poll while another runs: exit %d, %s", code, stderr)
+	}
+	if now, _ := os.ReadFile(filepath.Join(dataDir, feeds.StateFile)); !bytes.Equal(now, state) {
+		t.Error("a refused poll changed the feeds' state")
+	}
+	unlock()
 	if out, stderr, code := run(t, dir, allow, "", "check", "--corpus", corpusDir); code != 0 || strings.Contains(out+stderr, "feeds.yaml") {
 		t.Errorf("check reads feeds.yaml as a document: exit %d\n%s%s", code, out, stderr)
 	}
