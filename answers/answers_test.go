@@ -32,6 +32,9 @@ func TestAnalyze(t *testing.T) {
 		{"Why does Beijing back future industries?", answers.TypeReason, "Future industries", "Future industries"},
 		{"工信部发布了什么？", answers.TypeOther, "MIIT", "MIIT"},
 		{"Tell me about 宇树", answers.TypeDefinition, "Unitree", "Unitree"},
+		// "co" spelt out as "company" only where it is no name's end.
+		{"what does brain co make", answers.TypeDefinition, "BrainCo", "BrainCo"},
+		{"which co made black myth", answers.TypeOrganisation, "", "which company made"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

@@ -236,6 +236,24 @@ var chatSpellings = map[string]string{"wat": "what", "wot": "what", "wut": "what
 	"ppl": "people", "bc": "because", "cuz": "because", "abt": "about", "info": "information", "w/": "with", "thx": "thanks",
 	"co": "company", "cos": "companies", "rn": "now"}
 
+// nameEnds are short forms that also end names ("Brain Co", "Deep
+// Robotics Cos"): spelt out only after a determiner ("which co", "the cos").
+var nameEnds = map[string]bool{"co": true, "cos": true}
+
+// determinerBefore reports whether the text before a word ends with a
+// determiner or question word.
+func determinerBefore(before string) bool {
+	f := strings.Fields(strings.ToLower(before))
+	if len(f) == 0 {
+		return true
+	}
+	switch f[len(f)-1] {
+	case "what", "which", "wat", "wich", "whose", "the", "a", "an", "this", "that", "these", "those", "each", "every", "any", "other":
+		return true
+	}
+	return false
+}
+
 // chatWords spells out chat short forms, word by word, keeping the rest of
 // the text as it is.
 func chatWords(s string) string {
@@ -253,7 +271,8 @@ func chatWords(s string) string {
 			continue
 		}
 		w := s[i:j]
-		if full, ok := chatSpellings[strings.ToLower(w)]; ok && (j == len(s) || strings.IndexByte(" ,.?!;:", s[j]) >= 0) {
+		if full, ok := chatSpellings[strings.ToLower(w)]; ok && (j == len(s) || strings.IndexByte(" ,.?!;:", s[j]) >= 0) &&
+			(!nameEnds[strings.ToLower(w)] || determinerBefore(s[:i])) {
 			w = full
 		}
 		b.WriteString(w)

@@ -540,3 +540,37 @@ func TestDamageWhileServingIsAnError(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitWordsJoined: a name the question splits in two ("wu kong",
+// "brain co") finds the passages that write it as one word, and counts as
+// one term; two known words are not joined ("car t" still finds "CAR T").
+func TestSplitWordsJoined(t *testing.T) {
+	ix := newTestIndex(t, fstest.MapFS{
+		"game.md":  {Data: []byte("# Game\n\nGame Science made the video game Black Myth: Wukong.\n")},
+		"brain.md": {Data: []byte("# Brain\n\nBrainCo makes headbands that read attention.\n")},
+		"cart.md":  {Data: []byte("# Therapy\n\nFive CAR T therapies have been approved.\n")},
+		"other.md": {Data: []byte("# Other\n\nThe brain of a robot is its controller.\n")},
+	})
+	for _, tt := range []struct{ q, doc, term string }{
+		{"who made wu kong", "game.md", "wukong"},
+		{"what does brain co make", "brain.md", "brainco"},
+		{"how many car t therapies", "cart.md", ""},
+	} {
+		res, err := ix.Search(context.Background(), corpus.Query{Text: tt.q, Limit: 5, Locate: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].DocID != tt.doc {
+			t.Errorf("%q found %v, want %s first", tt.q, docIDs(res), tt.doc)
+		}
+		var joined []string
+		for _, term := range res.Terms {
+			if strings.Contains(tt.q[max(term.Start, 0):max(term.End, 0)], " ") {
+				joined = append(joined, term.Text)
+			}
+		}
+		if want := []string{tt.term}; tt.term == "" && len(joined) > 0 || tt.term != "" && !slices.Equal(joined, want) {
+			t.Errorf("%q: joined terms %v, want %q", tt.q, joined, tt.term)
+		}
+	}
+}

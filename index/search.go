@@ -46,9 +46,14 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 			df += ix.docFreq(ctx, r, t)
 		}
 		res.Terms = append(res.Terms, corpus.Term{Text: t, Span: spans[i], DocFreq: df, Weight: ix.idf(df)})
+	}
+	res.Terms = ix.joinSplit(ctx, readers, q.Text, res.Terms)
+	terms = terms[:0]
+	for _, t := range res.Terms {
+		terms = append(terms, t.Text)
 		// Numbers are not typos: "2026" must not find "2025".
-		if df == 0 && len([]rune(t)) >= 4 && len(unknown) < 5 && strings.Trim(t, "0123456789") != "" {
-			unknown = append(unknown, t)
+		if t.DocFreq == 0 && len([]rune(t.Text)) >= 4 && len(unknown) < 5 && strings.Trim(t.Text, "0123456789") != "" {
+			unknown = append(unknown, t.Text)
 		}
 	}
 
@@ -117,6 +122,41 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 		ix.locate(terms, typosOf(q, res.Terms, unknown), alts, han, &res, min(q.Locate, len(res.Hits)))
 	}
 	return res, nil
+}
+
+// joinSplit finds a word the question splits in two where the sources
+// write it as one ("brain co" for BrainCo, "wu kong" for Wukong): two
+// adjacent words, one of them unknown to the index, whose joined form the
+// index has, become that one term, spanning both words.
+func (ix *Index) joinSplit(ctx context.Context, readers []bleveindex.IndexReader, text string, terms []corpus.Term) []corpus.Term {
+	out := make([]corpus.Term, 0, len(terms))
+	for i := 0; i < len(terms); i++ {
+		t := terms[i]
+		if i+1 < len(terms) {
+			n := terms[i+1]
+			if (t.DocFreq == 0 || n.DocFreq == 0) && t.Start >= 0 && t.End+1 == n.Start && n.End <= len(text) && text[t.End] == ' ' {
+				if jt, _ := ix.analyze(text[t.Start:t.End] + text[n.Start:n.End]); len(jt) == 1 {
+					df := 0
+					for _, r := range readers {
+						df += ix.docFreq(ctx, r, jt[0])
+					}
+					if df > 0 {
+						out = append(out, corpus.Term{Text: jt[0], Span: corpus.Span{Start: t.Start, End: n.End}, DocFreq: df, Weight: ix.idf(df)})
+						i++
+						continue
+					}
+				}
+			}
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// written is a term as the question writes it, a joined one (see
+// joinSplit) without its space.
+func written(text string, t corpus.Term) string {
+	return strings.ReplaceAll(text[t.Start:t.End], " ", "")
 }
 
 func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, term string) int {
@@ -192,6 +232,11 @@ func (ix *Index) textQuery(q corpus.Query, terms []corpus.Term, unknown []string
 		rare, common = splitCommon(q.Text, terms, n*commonShare)
 	}
 	parts := append(matchText(rare, ix.retrievalFields(), unknown), ix.entityClauses(q.Entities)...)
+	for _, t := range terms {
+		if t.Start >= 0 && strings.Contains(q.Text[t.Start:t.End], " ") {
+			parts = append(parts, matchText(written(q.Text, t), ix.retrievalFields(), nil)...) // a split word, joined
+		}
+	}
 	// A word the index does not know is looked for by its alternatives.
 	for _, a := range alts {
 		if !slices.ContainsFunc(terms, func(t corpus.Term) bool { return t.Text == a.term && t.DocFreq == 0 }) {
@@ -271,13 +316,13 @@ func (ix *Index) strictQuery(q corpus.Query, terms []corpus.Term) query.Query {
 	required := max(len(known)-1, 2)
 	bq := bleve.NewBooleanQuery()
 	for _, t := range known[:required] {
-		bq.AddMust(bleve.NewDisjunctionQuery(matchText(q.Text[t.Start:t.End], ix.retrievalFields(), nil)...))
+		bq.AddMust(bleve.NewDisjunctionQuery(matchText(written(q.Text, t), ix.retrievalFields(), nil)...))
 	}
 	// The required terms score already; the rest only add to the passages
 	// they find.
 	var should []query.Query
 	for _, t := range known[required:] {
-		should = append(should, matchText(q.Text[t.Start:t.End], ix.retrievalFields(), nil)...)
+		should = append(should, matchText(written(q.Text, t), ix.retrievalFields(), nil)...)
 	}
 	should = append(should, ix.entityClauses(q.Entities)...)
 	if len(should) > 0 {
@@ -309,7 +354,7 @@ func splitCommon(text string, terms []corpus.Term, limit float64) (rare, common 
 	words := func(idx []int) string {
 		var w []string
 		for _, i := range idx {
-			w = append(w, text[terms[i].Start:terms[i].End])
+			w = append(w, written(text, terms[i]))
 		}
 		return strings.Join(w, " ")
 	}
