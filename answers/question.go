@@ -110,7 +110,7 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 	}
 	q.Opinion = opinionRe.MatchString(text)
 	if m != nil {
-		q.Mentions = m.Find(text)
+		q.Mentions = m.FindLoose(text, lexicon.Known)
 	}
 	// Replace each entity alias by its canonical name, which is what the
 	// sources use most, and remember where the names went.
@@ -236,6 +236,50 @@ var chatSpellings = map[string]string{"wat": "what", "wot": "what", "wut": "what
 	"ppl": "people", "bc": "because", "cuz": "because", "abt": "about", "info": "information", "w/": "with", "thx": "thanks",
 	"co": "company", "cos": "companies", "rn": "now"}
 
+// askWords are the words a question starts with.
+var askWords = []string{"what", "how", "who", "when", "where", "which", "why"}
+
+// questionWordTypo reads a word no dictionary knows that is one edit from a
+// question word ("whta", "wht", "whn") as that word: the one with a letter
+// dropped when there are several, "how" before "many", "much" or "long",
+// and none when it stays unclear ("hwo is"). after is the text after the
+// word.
+func questionWordTypo(w, after string) (string, bool) {
+	lw := strings.ToLower(w)
+	if len(lw) < 3 || len(lw) > 6 || lw[0] != 'w' && lw[0] != 'h' || lexicon.Known(lw) || stopWords[lw] || fillerWords[lw] ||
+		slices.Contains(askWords, lw) || functionWords[lw] {
+		return "", false
+	}
+	var near []string
+	for _, q := range askWords {
+		if corpus.EditDistance(lw, q) == 1 {
+			near = append(near, q)
+		}
+	}
+	if len(near) == 0 {
+		return "", false
+	}
+	// Chat drops letters: "whn" is "when" before "who".
+	if dropped := slices.DeleteFunc(slices.Clone(near), func(q string) bool { return len(q) != len(lw)+1 }); len(dropped) > 0 {
+		near = dropped
+	}
+	next := strings.Fields(strings.ToLower(after))
+	if len(near) > 1 && slices.Contains(near, "how") && len(next) > 0 && howWords[strings.Trim(next[0], ",.?!")] {
+		return "how", true
+	}
+	if len(near) > 1 {
+		return "", false // "hwo": how or who
+	}
+	return near[0], true
+}
+
+// functionWords are words a dictionary of content words lacks that are
+// near a question word: "whom" is not "who".
+var functionWords = map[string]bool{"whom": true, "whose": true, "whoever": true, "whence": true, "whilst": true, "here": true,
+	"hers": true, "hows": true, "whys": true, "whats": true, "whos": true, "whens": true}
+
+var howWords = map[string]bool{"many": true, "much": true, "long": true, "often": true, "old": true, "far": true, "big": true}
+
 // nameEnds are short forms that also end names ("Brain Co", "Deep
 // Robotics Cos"): spelt out only after a determiner ("which co", "the cos").
 var nameEnds = map[string]bool{"co": true, "cos": true}
@@ -274,6 +318,8 @@ func chatWords(s string) string {
 		if full, ok := chatSpellings[strings.ToLower(w)]; ok && (j == len(s) || strings.IndexByte(" ,.?!;:", s[j]) >= 0) &&
 			(!nameEnds[strings.ToLower(w)] || determinerBefore(s[:i])) {
 			w = full
+		} else if qw, ok := questionWordTypo(w, s[j:]); ok {
+			w = qw
 		}
 		b.WriteString(w)
 		i = j

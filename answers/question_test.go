@@ -79,3 +79,28 @@ func TestCountryUS(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionWordTypos: a misspelt question word is read as the word
+// meant, so the question keeps its type and the typo is no topic; a real
+// word and an unclear typo are left alone.
+func TestQuestionWordTypos(t *testing.T) {
+	for _, tt := range []struct {
+		q    string
+		want Type
+	}{
+		{"whta is brainco", TypeDefinition},
+		{"wht share of robots are chinese", TypeNumber},
+		{"whn did it start", TypeDate},
+		{"hwo many therapies", TypeNumber},
+		{"who is the minister", TypePerson},
+	} {
+		if got := Analyze(tt.q, nil).Type; got != tt.want {
+			t.Errorf("%q: type %s, want %s", tt.q, got, tt.want)
+		}
+	}
+	for _, q := range []string{"hwo is pan gongsheng", "whom did they warn"} {
+		if got := Analyze(q, nil).Search; !strings.Contains(got, strings.Fields(q)[0]) {
+			t.Errorf("%q: read as %q", q, got)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -15,6 +16,7 @@ type Matcher struct {
 	// byFirst maps the first word of each Latin name to the names that
 	// start with it.
 	byFirst map[string][]latinTerm
+	latin   []latinTerm // every Latin name, in the order of entities
 	han     []hanTerm
 }
 
@@ -50,7 +52,9 @@ func NewMatcher(entities []Entity) *Matcher {
 				m.han = append(m.han, hanTerm{norm: n, entity: i, alias: name})
 			default:
 				words := strings.Fields(n)
-				m.byFirst[words[0]] = append(m.byFirst[words[0]], latinTerm{words: words, entity: i, alias: name})
+				t := latinTerm{words: words, entity: i, alias: name}
+				m.byFirst[words[0]] = append(m.byFirst[words[0]], t)
+				m.latin = append(m.latin, t)
 			}
 		}
 	}
@@ -103,6 +107,74 @@ func (m *Matcher) Find(text string) []Mention {
 	for i := range m.entities {
 		if mention, ok := best[i]; ok {
 			out = append(out, mention)
+		}
+	}
+	return out
+}
+
+// FindLoose is Find for a question, which may misspell a name: a run of
+// words that is a Latin name but for one edit in one word of five letters
+// or more ("unitre", "wuxi apptek") is a mention too, or lengthens the
+// mention of the same entity it holds ("wuxi" of "wuxi apptek"). A word
+// known reports as a word of the language ("united") is never taken for a
+// misspelt name.
+func (m *Matcher) FindLoose(text string, known func(string) bool) []Mention {
+	out := m.Find(text)
+	norm, offsets := normalize(text)
+	words := wordSpans(norm)
+	owner := make([]*Entity, len(words)) // the entity whose mention holds each word
+	for _, men := range out {
+		for i, w := range words {
+			if offsets[w.Start] < men.End && offsets[w.End-1] >= men.Start {
+				owner[i] = men.Entity
+			}
+		}
+	}
+	misspelt := func(i int) bool {
+		w := norm[words[i].Start:words[i].End]
+		return owner[i] == nil && utf8.RuneCountInString(w) >= 5 && !known(w)
+	}
+	some := false
+	for i := range words {
+		some = some || misspelt(i)
+	}
+	if !some {
+		return out
+	}
+	for _, t := range m.latin {
+		e := &m.entities[t.entity]
+		for i := 0; i+len(t.words) <= len(words); i++ {
+			edits := 0
+			for k, want := range t.words {
+				got := norm[words[i+k].Start:words[i+k].End]
+				switch {
+				case owner[i+k] != nil && (owner[i+k] != e || got != want):
+					edits = 2
+				case got == want:
+				case utf8.RuneCountInString(want) >= 5 && misspelt(i+k) && EditDistance(got, want) == 1:
+					edits++
+				default:
+					edits = 2
+				}
+				if edits > 1 {
+					break
+				}
+			}
+			if edits != 1 {
+				continue
+			}
+			last := words[i+len(t.words)-1]
+			men := Mention{Entity: e, Alias: t.alias,
+				Span: Span{Start: offsets[words[i].Start], End: offsets[last.End-1] + runeLen(text, offsets[last.End-1])}}
+			if slices.ContainsFunc(out, func(o Mention) bool { return o.Entity == e && (o.Start < men.Start || o.End > men.End) }) {
+				break // named elsewhere in the question already
+			}
+			out = slices.DeleteFunc(out, func(o Mention) bool { return o.Entity == e })
+			out = append(out, men)
+			for k := range t.words {
+				owner[i+k] = e
+			}
+			break
 		}
 	}
 	return out

@@ -67,6 +67,39 @@ func TestMatcher(t *testing.T) {
 	}
 }
 
+// TestFindLoose: a question's misspelt name (one edit in a word of five
+// letters or more, a word no dictionary knows) is a mention, and lengthens
+// the mention of a shorter alias of the same entity; real words, short
+// names and names two edits away are not.
+func TestFindLoose(t *testing.T) {
+	m := NewMatcher([]Entity{
+		{Name: "Unitree", Kind: Company},
+		{Name: "WuXi AppTec", Kind: Company, Aliases: []string{"WuXi"}},
+		{Name: "MIIT", Kind: Policy},
+	})
+	dictionary := map[string]bool{"united": true, "states": true}
+	known := func(w string) bool { return dictionary[w] }
+	tests := []struct{ text, want, span string }{
+		{"what is unitre", "Unitree", "unitre"},
+		{"what does untiree make", "Unitree", "untiree"},
+		{"wuxi apptek is called what", "WuXi AppTec", "wuxi apptek"},
+		{"what is the united states", "", ""},
+		{"what is untire", "", ""},
+		{"what did miitt publish", "", ""},
+		{"Unitree and unitre", "Unitree", "Unitree"},
+	}
+	for _, tt := range tests {
+		var names, spans []string
+		for _, men := range m.FindLoose(tt.text, known) {
+			names = append(names, men.Entity.Name)
+			spans = append(spans, tt.text[men.Start:men.End])
+		}
+		if got := strings.Join(names, ","); got != tt.want || strings.Join(spans, ",") != tt.span {
+			t.Errorf("FindLoose(%q): %q at %q, want %q at %q", tt.text, got, spans, tt.want, tt.span)
+		}
+	}
+}
+
 // checkParsed is what every parser must give, whatever its input: no
 // panic, documents whose passages point into their bodies, FAQ entries with
 // both halves.

@@ -574,3 +574,29 @@ func TestSplitWordsJoined(t *testing.T) {
 		}
 	}
 }
+
+// TestMisspeltWordMatchesNearest: a misspelt word matches the nearest
+// word the passages hold ("unitre" is Unitree, one edit, not United, two);
+// a real word the index lacks still matches its forms ("make": "makers").
+func TestMisspeltWordMatchesNearest(t *testing.T) {
+	ix := newTestIndex(t, fstest.MapFS{
+		"unitree.md": {Data: []byte("# Unitree\n\nUnitree and Deep Robotics are robot makers.\n")},
+		"us.md":      {Data: []byte("# Approvals\n\nThe United States has approved six therapies.\n")},
+	})
+	res, err := ix.Search(context.Background(), corpus.Query{Text: "what does unitre make", Misspelt: []string{"unitre"}, Limit: 5, Locate: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	matched := map[string][]string{}
+	for _, h := range res.Hits {
+		for _, m := range h.Matches {
+			matched[h.DocID] = append(matched[h.DocID], m.Term+"="+h.Text[m.Start:m.End])
+		}
+	}
+	if got := matched["unitree.md"]; !slices.Contains(got, "unitr=Unitree") || !slices.Contains(got, "make=makers") {
+		t.Errorf("unitree.md matched %v, want Unitree for the typo and makers for make", got)
+	}
+	if got := matched["us.md"]; len(got) > 0 {
+		t.Errorf("us.md matched %v, want nothing (United is two edits from unitre)", got)
+	}
+}

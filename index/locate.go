@@ -38,6 +38,29 @@ func (ix *Index) locate(terms []string, typos []typo, alts []alternative, han []
 			}
 		}
 	}
+	// nearest is, for each misspelt word, the distance of the nearest word
+	// the top passages hold.
+	nearest := make([]int, len(typos))
+	if len(typos) > 0 {
+		for k := range nearest {
+			nearest[k] = -1
+		}
+		for i := range n {
+			h := &res.Hits[i]
+			for _, text := range []string{h.Text, h.Question, h.Title + "\n" + h.Heading} {
+				for _, tok := range ix.analyzer.Analyze([]byte(text)) {
+					for k, u := range typos {
+						if !u.misspelt {
+							continue
+						}
+						if d := typoDistance(u, string(tok.Term), text[tok.Start:tok.End]); d >= 0 && (nearest[k] < 0 || d < nearest[k]) {
+							nearest[k] = d
+						}
+					}
+				}
+			}
+		}
+	}
 	find := func(text string) []corpus.Match {
 		var out []corpus.Match
 		for _, tok := range ix.analyzer.Analyze([]byte(text)) {
@@ -52,15 +75,11 @@ func (ix *Index) locate(terms []string, typos []typo, alts []alternative, han []
 			if a, ok := alt[term]; ok {
 				out = append(out, corpus.Match{Term: a.term, Span: corpus.Span{Start: tok.Start, End: tok.End}, Credit: a.credit})
 			}
-			// A typo is judged on the words as written as well as on their
-			// stems: "robtics" is one edit from "robotics", two from
-			// "robot".
-			for _, u := range typos {
-				if term == "" || term[0] != u.term[0] {
-					continue
-				}
-				if corpus.EditDistance(term, u.term) <= fuzziness(u.term) ||
-					u.written != "" && corpus.EditDistance(strings.ToLower(text[tok.Start:tok.End]), u.written) <= u.distance {
+			// A misspelt word matches the nearest words the passages have:
+			// "unitre" is Unitree, not United, two edits away. A real word
+			// the index lacks matches its forms ("make": "made", "makers").
+			for k, u := range typos {
+				if d := typoDistance(u, term, text[tok.Start:tok.End]); d >= 0 && (!u.misspelt || d <= nearest[k]) {
 					out = append(out, corpus.Match{Term: u.term, Span: corpus.Span{Start: tok.Start, End: tok.End}})
 					break
 				}
@@ -93,6 +112,25 @@ func (ix *Index) locate(terms []string, typos []typo, alts []alternative, han []
 	}
 }
 
+// typoDistance is how far a passage's word (its term, and as written) is
+// from a typo, or -1 when it is too far to be meant. A typo is judged on
+// the words as written before their stems: "robtics" is one edit from
+// "robotics", two from "robot"; a match of stems alone counts one more.
+func typoDistance(u typo, term, word string) int {
+	if term == "" || term[0] != u.term[0] {
+		return -1
+	}
+	if u.written != "" {
+		if d := corpus.EditDistance(strings.ToLower(word), u.written); d <= u.distance {
+			return d
+		}
+	}
+	if d := corpus.EditDistance(term, u.term); d <= fuzziness(u.term) {
+		return d + 1
+	}
+	return -1
+}
+
 // fuzziness is the edit distance the fuzzy fallback allows for a term.
 func fuzziness(term string) int {
 	if len([]rune(term)) >= 8 {
@@ -107,6 +145,7 @@ type typo struct {
 	term     string
 	written  string // lowercased; "" when the term has no place in the text
 	distance int    // the edit distance allowed on the written word
+	misspelt bool   // no dictionary knows the written word
 }
 
 // typosOf returns the unknown terms of a query as typos to look for.
@@ -124,6 +163,7 @@ func typosOf(q corpus.Query, terms []corpus.Term, unknown []string) []typo {
 		if t.Start >= 0 {
 			u.written = strings.ToLower(q.Text[t.Start:t.End])
 			u.distance = writtenFuzziness(u.written, misspelt[u.written])
+			u.misspelt = misspelt[u.written]
 		}
 		out = append(out, u)
 	}
