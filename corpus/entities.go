@@ -115,7 +115,8 @@ func (m *Matcher) Find(text string) []Mention {
 // FindLoose is Find for a question, which may misspell a name: a run of
 // words that is a Latin name but for one edit in one word of five letters
 // or more ("unitre", "wuxi apptek") is a mention too, or lengthens the
-// mention of the same entity it holds ("wuxi" of "wuxi apptek"). A word
+// mention of the same entity it holds ("wuxi" of "wuxi apptek"); so is a
+// name of several words run together ("blackmyth"). A word
 // known reports as a word of the language ("united") is never taken for a
 // misspelt name.
 func (m *Matcher) FindLoose(text string, known func(string) bool) []Mention {
@@ -143,6 +144,17 @@ func (m *Matcher) FindLoose(text string, known func(string) bool) []Mention {
 	}
 	for _, t := range m.latin {
 		e := &m.entities[t.entity]
+		// A name of several words run together: "blackmyth", "gamescience".
+		if joined := strings.Join(t.words, ""); len(t.words) > 1 {
+			for i := range words {
+				if got := norm[words[i].Start:words[i].End]; misspelt(i) && (got == joined || len(joined) >= 8 && EditDistance(got, joined) == 1) &&
+					!slices.ContainsFunc(out, func(o Mention) bool { return o.Entity == e }) {
+					out = append(out, Mention{Entity: e, Alias: t.alias,
+						Span: Span{Start: offsets[words[i].Start], End: offsets[words[i].End-1] + runeLen(text, offsets[words[i].End-1])}})
+					owner[i] = e
+				}
+			}
+		}
 		for i := 0; i+len(t.words) <= len(words); i++ {
 			edits := 0
 			for k, want := range t.words {

@@ -87,6 +87,7 @@ func TestFindLoose(t *testing.T) {
 		{"what is untire", "", ""},
 		{"what did miitt publish", "", ""},
 		{"Unitree and unitre", "Unitree", "Unitree"},
+		{"who makes wuxiapptec", "WuXi AppTec", "wuxiapptec"},
 	}
 	for _, tt := range tests {
 		var names, spans []string

@@ -575,6 +575,39 @@ func TestSplitWordsJoined(t *testing.T) {
 	}
 }
 
+// TestRunTogetherWordsSplit: two words run together ("blackmyth") are
+// searched as the two words a passage holds side by side; words that no
+// passage holds together stay one unknown word.
+func TestRunTogetherWordsSplit(t *testing.T) {
+	ix := newTestIndex(t, fstest.MapFS{
+		"game.md":  {Data: []byte("# Game\n\nGame Science made the video game Black Myth: Wukong.\n")},
+		"brain.md": {Data: []byte("# Brain\n\nBrainCo makes headbands that read attention.\n")},
+	})
+	for _, tt := range []struct {
+		q     string
+		terms []string
+	}{
+		{"who made blackmyth", []string{"made", "black", "myth"}},
+		{"what are headbandsattention", []string{"headbandsattent"}},
+	} {
+		res, err := ix.Search(context.Background(), corpus.Query{Text: tt.q, Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var terms []string
+		for _, term := range res.Terms {
+			terms = append(terms, term.Text)
+		}
+		if !slices.Equal(terms, tt.terms) {
+			t.Errorf("%q: terms %v, want %v", tt.q, terms, tt.terms)
+		}
+	}
+	res, _ := ix.Search(context.Background(), corpus.Query{Text: "who made blackmyth", Limit: 5})
+	if len(res.Hits) == 0 || res.Hits[0].DocID != "game.md" {
+		t.Errorf("blackmyth found %v, want game.md", docIDs(res))
+	}
+}
+
 // TestMisspeltWordMatchesNearest: a misspelt word matches the nearest
 // word the passages hold ("unitre" is Unitree, one edit, not United, two);
 // a real word the index lacks still matches its forms ("make": "makers").

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -47,7 +49,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 		}
 		res.Terms = append(res.Terms, corpus.Term{Text: t, Span: spans[i], DocFreq: df, Weight: ix.idf(df)})
 	}
-	res.Terms = ix.joinSplit(ctx, readers, q.Text, res.Terms)
+	res.Terms = ix.splitJoined(ctx, readers, q.Text, ix.joinSplit(ctx, readers, q.Text, res.Terms))
 	terms = terms[:0]
 	for _, t := range res.Terms {
 		terms = append(terms, t.Text)
@@ -153,6 +155,86 @@ func (ix *Index) joinSplit(ctx context.Context, readers []bleveindex.IndexReader
 	return out
 }
 
+// splitJoined finds two words the question runs together where the
+// sources write them apart ("blackmyth", "pangongsheng"): a word of seven
+// letters or more unknown to the index that splits into two words a
+// passage holds side by side becomes those two terms, each spanning its
+// part of the word.
+func (ix *Index) splitJoined(ctx context.Context, readers []bleveindex.IndexReader, text string, terms []corpus.Term) []corpus.Term {
+	out := make([]corpus.Term, 0, len(terms))
+	for _, t := range terms {
+		if t.DocFreq > 0 || t.Start < 0 || t.End-t.Start < 7 || strings.Trim(strings.ToLower(text[t.Start:t.End]), "abcdefghijklmnopqrstuvwxyz") != "" {
+			out = append(out, t)
+			continue
+		}
+		w := text[t.Start:t.End]
+		var parts []corpus.Term
+		for k := 3; k <= len(w)-3 && parts == nil; k++ {
+			left, _ := ix.analyze(w[:k])
+			right, _ := ix.analyze(w[k:])
+			if len(left) != 1 || len(right) != 1 {
+				continue
+			}
+			ldf, rdf := 0, 0
+			for _, r := range readers {
+				ldf += ix.docFreq(ctx, r, left[0])
+				rdf += ix.docFreq(ctx, r, right[0])
+			}
+			if ldf == 0 || rdf == 0 || !ix.together(ctx, left[0], right[0]) {
+				continue
+			}
+			parts = []corpus.Term{{Text: left[0], Span: corpus.Span{Start: t.Start, End: t.Start + k}, DocFreq: ldf, Weight: ix.idf(ldf)},
+				{Text: right[0], Span: corpus.Span{Start: t.Start + k, End: t.End}, DocFreq: rdf, Weight: ix.idf(rdf)}}
+		}
+		if parts == nil {
+			out = append(out, t)
+			continue
+		}
+		out = append(out, parts...)
+	}
+	return out
+}
+
+// together reports whether a passage holds the two terms side by side,
+// looking at a few passages that hold both (the index keeps no positions).
+func (ix *Index) together(ctx context.Context, a, b string) bool {
+	both := bleve.NewConjunctionQuery(bleve.NewTermQuery(a), bleve.NewTermQuery(b))
+	for _, q := range both.Conjuncts {
+		q.(*query.TermQuery).SetField(fieldBody)
+	}
+	req := bleve.NewSearchRequestOptions(both, 3, 0, false)
+	req.Fields = []string{fieldBody}
+	sr, err := ix.searchShards(ctx, req)
+	if err != nil {
+		return false
+	}
+	for _, h := range sr.Hits {
+		body, _ := h.Fields[fieldBody].(string)
+		var prev string
+		for _, tok := range ix.analyzer.Analyze([]byte(body)) {
+			if tok.Type == joined {
+				continue
+			}
+			if prev == a && string(tok.Term) == b {
+				return true
+			}
+			prev = string(tok.Term)
+		}
+	}
+	return false
+}
+
+// reshaped reports whether a term is not a word of the question as written:
+// two words joined (see joinSplit) or part of one (see splitJoined).
+func reshaped(text string, t corpus.Term) bool {
+	if t.Start < 0 || t.End > len(text) {
+		return false
+	}
+	before, _ := utf8.DecodeLastRuneInString(text[:t.Start])
+	after, _ := utf8.DecodeRuneInString(text[t.End:])
+	return strings.Contains(text[t.Start:t.End], " ") || unicode.IsLetter(before) || unicode.IsLetter(after)
+}
+
 // written is a term as the question writes it, a joined one (see
 // joinSplit) without its space.
 func written(text string, t corpus.Term) string {
@@ -233,8 +315,8 @@ func (ix *Index) textQuery(q corpus.Query, terms []corpus.Term, unknown []string
 	}
 	parts := append(matchText(rare, ix.retrievalFields(), unknown), ix.entityClauses(q.Entities)...)
 	for _, t := range terms {
-		if t.Start >= 0 && strings.Contains(q.Text[t.Start:t.End], " ") {
-			parts = append(parts, matchText(written(q.Text, t), ix.retrievalFields(), nil)...) // a split word, joined
+		if reshaped(q.Text, t) {
+			parts = append(parts, matchText(written(q.Text, t), ix.retrievalFields(), nil)...)
 		}
 	}
 	// A word the index does not know is looked for by its alternatives.
