@@ -131,23 +131,27 @@ func (m *Matcher) FindLoose(text string, known func(string) bool) []Mention {
 			}
 		}
 	}
-	misspelt := func(i int) bool {
-		w := norm[words[i].Start:words[i].End]
-		return owner[i] == nil && utf8.RuneCountInString(w) >= 5 && !known(w)
-	}
+	miss := make([]bool, len(words)) // no dictionary knows the word, and no name holds it
 	some := false
-	for i := range words {
-		some = some || misspelt(i)
+	for i, w := range words {
+		word := norm[w.Start:w.End]
+		miss[i] = owner[i] == nil && utf8.RuneCountInString(word) >= 5 && !known(word)
+		some = some || miss[i]
 	}
 	if !some {
 		return out
+	}
+	misspelt := func(i int) bool { return miss[i] && owner[i] == nil }
+	// near is one edit apart, checked cheaply on length first.
+	near := func(got, want string) bool {
+		return len(got)-len(want) <= 1 && len(want)-len(got) <= 1 && EditDistance(got, want) == 1
 	}
 	for _, t := range m.latin {
 		e := &m.entities[t.entity]
 		// A name of several words run together: "blackmyth", "gamescience".
 		if joined := strings.Join(t.words, ""); len(t.words) > 1 {
 			for i := range words {
-				if got := norm[words[i].Start:words[i].End]; misspelt(i) && (got == joined || len(joined) >= 8 && EditDistance(got, joined) == 1) &&
+				if got := norm[words[i].Start:words[i].End]; misspelt(i) && (got == joined || len(joined) >= 8 && near(got, joined)) &&
 					!slices.ContainsFunc(out, func(o Mention) bool { return o.Entity == e }) {
 					out = append(out, Mention{Entity: e, Alias: t.alias,
 						Span: Span{Start: offsets[words[i].Start], End: offsets[words[i].End-1] + runeLen(text, offsets[words[i].End-1])}})
@@ -163,7 +167,7 @@ func (m *Matcher) FindLoose(text string, known func(string) bool) []Mention {
 				case owner[i+k] != nil && (owner[i+k] != e || got != want):
 					edits = 2
 				case got == want:
-				case utf8.RuneCountInString(want) >= 5 && misspelt(i+k) && EditDistance(got, want) == 1:
+				case utf8.RuneCountInString(want) >= 5 && misspelt(i+k) && near(got, want):
 					edits++
 				default:
 					edits = 2

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"futurebot/corpus"
@@ -40,15 +41,24 @@ func (ix *Index) locate(terms []string, typos []typo, alts []alternative, han []
 	}
 	// nearest is, for each misspelt word, the distance of the nearest word
 	// the top passages hold.
+	// The texts of the top passages are analysed once, for both passes.
+	texts := make([][3]string, n)
+	tokens := make([][3]analysis.TokenStream, n)
+	for i := range n {
+		h := &res.Hits[i]
+		texts[i] = [3]string{h.Text, h.Question, h.Title + "\n" + h.Heading}
+		for f, text := range texts[i] {
+			tokens[i][f] = ix.analyzer.Analyze([]byte(text))
+		}
+	}
 	nearest := make([]int, len(typos))
 	if len(typos) > 0 {
 		for k := range nearest {
 			nearest[k] = -1
 		}
 		for i := range n {
-			h := &res.Hits[i]
-			for _, text := range []string{h.Text, h.Question, h.Title + "\n" + h.Heading} {
-				for _, tok := range ix.analyzer.Analyze([]byte(text)) {
+			for f, text := range texts[i] {
+				for _, tok := range tokens[i][f] {
 					for k, u := range typos {
 						if !u.misspelt {
 							continue
@@ -61,9 +71,9 @@ func (ix *Index) locate(terms []string, typos []typo, alts []alternative, han []
 			}
 		}
 	}
-	find := func(text string) []corpus.Match {
+	find := func(text string, toks analysis.TokenStream) []corpus.Match {
 		var out []corpus.Match
-		for _, tok := range ix.analyzer.Analyze([]byte(text)) {
+		for _, tok := range toks {
 			term := string(tok.Term)
 			if q, ok := want[term]; ok {
 				out = append(out, corpus.Match{Term: q, Span: corpus.Span{Start: tok.Start, End: tok.End}, Exact: true})
@@ -102,9 +112,9 @@ func (ix *Index) locate(terms []string, typos []typo, alts []alternative, han []
 	}
 	for i := range n {
 		h := &res.Hits[i]
-		h.Matches = find(h.Text)
-		h.QuestionMatches = find(h.Question)
-		for _, m := range find(h.Title + "\n" + h.Heading) {
+		h.Matches = find(texts[i][0], tokens[i][0])
+		h.QuestionMatches = find(texts[i][1], tokens[i][1])
+		for _, m := range find(texts[i][2], tokens[i][2]) {
 			if !slices.Contains(h.TitleTerms, m.Term) {
 				h.TitleTerms = append(h.TitleTerms, m.Term)
 			}
