@@ -742,7 +742,7 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 		text := h.Text[sp.Start:sp.End]
 		f := sentenceFacts{Span: sp, covered: map[string]float64{}, mentioned: map[*corpus.Entity]bool{}, subjectAt: -1}
 		f.heading = strings.HasPrefix(text, corpus.HeadingPrefix) || strings.HasSuffix(strings.TrimRight(text, `"'”’) `), "?")
-		f.bare = bareYesNo.MatchString(text)
+		f.bare = bareYesNo.MatchString(text) || i == 0 && h.Kind == corpus.KindFAQ && fragment(text) && !sameType(q, h.Question)
 		if q.Type == TypeList || q.Unit == UnitMany {
 			f.items = listItems(text)
 		}
@@ -930,6 +930,32 @@ func (e *Engine) windows(h *corpus.Hit, rank int, top float64, q *Question, w we
 		}
 	}
 	return out
+}
+
+// fragment reports whether an FAQ answer opens with a few words and no
+// verb ("The United States.", "Two years.", "Second in the world."): they
+// answer the entry's own question, not another.
+func fragment(sentence string) bool {
+	words := strings.FieldsFunc(strings.ToLower(sentence), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' })
+	if len(words) == 0 || len(words) > 6 {
+		return false
+	}
+	for _, w := range words {
+		if lexicon.Verb(w) || auxiliaries[w] {
+			return false
+		}
+	}
+	return true
+}
+
+var auxiliaries = map[string]bool{"is": true, "are": true, "was": true, "were": true, "be": true, "been": true, "has": true,
+	"have": true, "had": true, "do": true, "does": true, "did": true, "can": true, "will": true, "would": true, "may": true}
+
+// sameType reports whether a question asks for the kind of thing an FAQ
+// entry's question does.
+func sameType(q *Question, faqQuestion string) bool {
+	types, _ := classify(faqQuestion)
+	return len(types) > 0 && slices.Contains(q.Types, types[0])
 }
 
 // bareYesNo is an FAQ answer's opening "Yes." or "No.": it answers only a

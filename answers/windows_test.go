@@ -59,6 +59,9 @@ At the same event, Chen Mei spoke about kelp exports to Japan.
   - id: kelp-priority
     question: Is kelp a priority crop in Fujian?
     answer: "Yes. The provincial plan names kelp as one of four priority marine crops."
+  - id: kelp-county
+    question: Which county harvests the most kelp?
+    answer: "Lianjiang County. Warm bays there let farms harvest kelp twice a year."
 `)},
 		"chinese.md": {Data: []byte(`---
 title: 海带养殖
@@ -115,6 +118,9 @@ func TestAnswerWindows(t *testing.T) {
 		// An FAQ's "Yes." answers only a yes/no question.
 		{"is kelp a priority crop in fujian?", []string{"Yes."}, nil, true},
 		{"what does the provincial plan name as a priority marine crop?", []string{"kelp"}, []string{"Yes."}, true},
+		// An FAQ answer's opening fragment ("Lianjiang County.") answers
+		// its own question, not another kind.
+		{"why can the farms harvest kelp twice a year?", []string{"twice a year"}, []string{"Lianjiang County."}, true},
 		// Never a heading at the front.
 		{"who runs the offshore farms?", []string{"Blue Tide Aquaculture"}, []string{"Who runs it"}, true},
 		// A question entirely in Chinese is answered from the Chinese text.
