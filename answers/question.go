@@ -80,7 +80,7 @@ type EntitySpan struct {
 
 // Words that ask but carry no content; the index drops English stop words
 // itself, these are the question words it keeps.
-var questionWords = regexp.MustCompile(`(?i)\b(how many|how much|how long|how often|how far|how old|tell me( about)?|please|can you|could you|do you know|explain|describe|list|define|meaning of)\b`)
+var questionWords = regexp.MustCompile(`(?i)\b(how many|how much|how long|how often|how far|how old|tell me( about)?|please|can you|could you|do you know|explain|describe|list|define|meaning of|(best |well |most )?(known|famous) for)\b`)
 
 // durationVerbs frame a question about how long something takes ("how
 // long does the ferry take to cross"): they ask, they are not the topic.

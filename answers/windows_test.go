@@ -53,7 +53,7 @@ The Lianjiang Kelp Festival is held every May in Fuzhou.
 
 ## Talks
 
-At the same event, Chen Mei spoke about kelp exports to Japan.
+At the same event, Chen Mei spoke about kelp exports to Japan. The best known of the exhibitors were Blue Tide Aquaculture and Sea Harvest.
 `)},
 		"faq.yaml": {Data: []byte(`entries:
   - id: kelp-priority
@@ -121,6 +121,8 @@ func TestAnswerWindows(t *testing.T) {
 		// An FAQ answer's opening fragment ("Lianjiang County.") answers
 		// its own question, not another kind.
 		{"why can the farms harvest kelp twice a year?", []string{"twice a year"}, []string{"Lianjiang County."}, true},
+		// "Known for" asks what a thing is; it is no word to find.
+		{"what is blue tide aquaculture known for?", []string{"manages"}, []string{"best known"}, true},
 		// Never a heading at the front.
 		{"who runs the offshore farms?", []string{"Blue Tide Aquaculture"}, []string{"Who runs it"}, true},
 		// A question entirely in Chinese is answered from the Chinese text.
