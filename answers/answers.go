@@ -629,7 +629,8 @@ var typeWords = map[string]bool{"city": true, "town": true, "province": true, "c
 	"number": true, "company": true, "firm": true, "group": true, "name": true, "person": true, "people": true,
 	"called": true, "call": true, "kind": true, "type": true, "list": true, "one": true, "ones": true,
 	"studio": true, "startup": true, "business": true, "enterprise": true, "outfit": true, "organisation": true,
-	"organization": true, "brand": true, "maker": true, "manufacturer": true}
+	"organization": true, "brand": true, "maker": true, "manufacturer": true,
+	"based": true, "located": true, "headquartered": true, "situated": true}
 
 // fillerWords are phrasing that says nothing about the topic, whether or
 // not the sources use them.

@@ -225,7 +225,7 @@ func secondQuestion(q string, i int) bool {
 // agencyRe finds "who" followed by a verb of what organisations do: they
 // run schemes, release guidelines, make robots. Founding, heading and
 // coining are left to people.
-var agencyRe = regexp.MustCompile(`(?i)\bwho(?:'s| is| are| was| were| has| have| had| did| does| will)?\s+(?:first\s+|mainly\s+|actually\s+)?(runs?|running|ran|releas\w*|issu\w*|introduc\w*|launch\w*|post\w*|publish\w*|makes?|making|made|builds?|building|built|develop\w*|manufactur\w*|produc\w*|funds?|funding|funded|owns?|operat\w*|regulat\w*|oversees?|overseeing|oversaw|approv\w*|sets?|setting|organi[sz]\w*|hosts?|hosting|hosted|dubb\w*|call\w*|warn\w*|propos\w*|draft\w*|put\w*|manag\w*|support\w*|back\w*|invest\w*|design\w*|compil\w*|rank\w*|report\w*|estimat\w*|count\w*)\b`)
+var agencyRe = regexp.MustCompile(`(?i)\bwho(?:'s| is| are| was| were| has| have| had| did| does| will)?\s+(?:first\s+|mainly\s+|actually\s+)?(runs?|running|ran|releas\w*|issu\w*|introduc\w*|launch\w*|post\w*|publish\w*|makes?|making|made|builds?|building|built|develop\w*|manufactur\w*|produc\w*|funds?|funding|funded|owns?|operat\w*|regulat\w*|oversees?|overseeing|oversaw|approv\w*|sets?|setting|organi[sz]\w*|hosts?|hosting|hosted|dubb\w*|call\w*|warn\w*|propos\w*|draft\w*|put\w*|manag\w*|support\w*|back\w*|invest\w*|design\w*|compil\w*|rank\w*|report\w*|estimat\w*|count\w*|inspir\w*|influenc\w*)\b`)
 
 // namedPlaceRe finds the kinds of place whose names carry the word.
 var namedPlaceRe = regexp.MustCompile(`(?i)\b(?:which|what|wich|wat)\s+(province|county|district|prefecture)\b`)

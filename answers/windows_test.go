@@ -35,6 +35,8 @@ Lianjiang County leads the province in kelp output. The county started its first
 
 Blue Tide Aquaculture manages most of the offshore farms. The firm was founded by Chen Mei, a marine biologist.
 
+Blue Tide Aquaculture was inspired by Sea Harvest, a Norwegian kelp grower.
+
 ## Quotas
 
 Each spring the FOFB sets the kelp quota for every county.
@@ -120,7 +122,11 @@ func TestAnswerWindows(t *testing.T) {
 		{"what does the provincial plan name as a priority marine crop?", []string{"kelp"}, []string{"Yes."}, true},
 		// An FAQ answer's opening fragment ("Lianjiang County.") answers
 		// its own question, not another kind.
-		{"why can the farms harvest kelp twice a year?", []string{"twice a year"}, []string{"Lianjiang County."}, true},
+		{"why do the farms harvest kelp twice a year?", []string{"twice a year"}, []string{"Lianjiang County."}, true},
+		// "Based" and "located" say a place is asked for; an organisation
+		// answers who inspired a firm as it answers who runs one.
+		{"where is the kelp festival located?", []string{"Fuzhou"}, nil, true},
+		{"who inspired blue tide aquaculture?", []string{"Sea Harvest"}, nil, true},
 		// "Known for" asks what a thing is; it is no word to find.
 		{"what is blue tide aquaculture known for?", []string{"manages"}, []string{"best known"}, true},
 		// Never a heading at the front.
