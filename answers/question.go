@@ -64,6 +64,7 @@ type Question struct {
 // Credits of alternative words, against 1 for the word itself (a typo
 // found by fuzzy matching counts 0.8).
 const (
+	formCredit    = 1.0 // the same word, inflected irregularly: sell, sold
 	glossCredit   = 0.9 // another sense of a Chinese word's translation
 	synonymCredit = 0.7
 	relatedCredit = 0.5
@@ -158,7 +159,7 @@ func (q *Question) translate(s string) string {
 }
 
 // englishAlternatives gives each content word of text outside the entity
-// names its synonyms and related words.
+// names its irregular forms, synonyms and related words.
 func englishAlternatives(text string, entities []EntitySpan) []corpus.Alternative {
 	var out []corpus.Alternative
 	seen := map[string]bool{}
@@ -173,6 +174,9 @@ func englishAlternatives(text string, entities []EntitySpan) []corpus.Alternativ
 			continue
 		}
 		seen[w] = true
+		if forms := lexicon.Forms(w); len(forms) > 0 {
+			out = append(out, corpus.Alternative{Word: w, Words: forms, Credit: formCredit})
+		}
 		if syn := lexicon.Synonyms(w); len(syn) > 0 {
 			out = append(out, corpus.Alternative{Word: w, Words: syn[:min(len(syn), maxSynonyms)], Credit: synonymCredit})
 		}

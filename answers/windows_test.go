@@ -49,6 +49,7 @@ In 2019 the county began issuing kelp permits. Any cooperative that renews one w
 
 The county calls its coastal kelp plan the Blue Belt. First proposed by Governor Rose Lin in 2001, the plan set aside coastal waters for kelp farms.
 `)},
+		"exports.md": {Data: []byte("# Exports\n\nSea Harvest sold 40,000 tonnes of kelp abroad last year.\n")},
 		"festival.md": {Data: []byte(`# Festival
 
 The Lianjiang Kelp Festival is held every May in Fuzhou.
@@ -181,6 +182,23 @@ func TestAnswerWindows(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestIrregularForms: "sell" in a question finds "sold" in the sources, as
+// the same word.
+func TestIrregularForms(t *testing.T) {
+	e := buildEngine(t, windowCorpus(t), index.Options{}, answers.Options{})
+	a := ask(t, e, "how many tonnes of kelp does sea harvest sell abroad?")
+	if !a.Answered || !strings.Contains(a.Text, "40,000") {
+		t.Fatalf("answer %q, want the 40,000 tonnes sold", a.Text)
+	}
+	sold := false
+	for _, h := range a.Highlights {
+		sold = sold || a.Text[h.Start:h.End] == "sold"
+	}
+	if !sold {
+		t.Errorf("\"sold\" is not matched for \"sell\" in %q", a.Text)
 	}
 }
 

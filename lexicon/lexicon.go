@@ -84,6 +84,11 @@ func Related(word string) []string { return std.related(word) }
 // word.
 func Noun(word string) bool { return std.noun(word) }
 
+// Forms returns the irregular forms of an English noun or verb, or its base
+// forms when it is one: sell gives sold, sold gives sell, mice mouse. Only
+// the word as given is looked up: founded is no form of find.
+func Forms(word string) []string { return std.forms(word) }
+
 // Verb reports whether the English word is mainly a verb in WordNet, by
 // the same measure as Noun: come, give and release are; market is not.
 func Verb(word string) bool { return std.verb(word) }
@@ -114,6 +119,7 @@ var errMalformed = errors.New("malformed line")
 
 type englishEntry struct {
 	syn, rel string // space-separated word lists
+	forms    string // irregular inflections or base forms: sell, sold
 	pos      byte   // 'n', 'v', 'a', 'r' or 'f' (function word); 0 if WordNet does not have the word
 }
 
@@ -170,6 +176,14 @@ func (l *lexicon) related(word string) []string {
 		return nil
 	}
 	return fields(e.rel)
+}
+
+func (l *lexicon) forms(word string) []string {
+	e, ok := l.englishTable()[strings.ToLower(strings.TrimSpace(word))]
+	if !ok || e.forms == "" {
+		return nil
+	}
+	return fields(e.forms)
 }
 
 func (l *lexicon) noun(word string) bool {
@@ -302,8 +316,8 @@ func gunzip(name string, gz []byte) (string, error) {
 }
 
 // parseEnglish parses english.txt.gz:
-// word<TAB>synonyms<TAB>related<TAB>part of speech, the last one letter or
-// empty.
+// word<TAB>synonyms<TAB>related<TAB>part of speech<TAB>forms, the part of
+// speech one letter or empty (a table without forms parses too).
 func parseEnglish(gz []byte) (map[string]englishEntry, error) {
 	text, err := gunzip("english", gz)
 	if err != nil {
@@ -315,11 +329,12 @@ func parseEnglish(gz []byte) (map[string]englishEntry, error) {
 		line, text, _ = strings.Cut(text, "\n")
 		word, rest, ok1 := strings.Cut(line, "\t")
 		syn, rest, ok2 := strings.Cut(rest, "\t")
-		rel, pos, ok3 := strings.Cut(rest, "\t")
-		if !ok1 || !ok2 || !ok3 || word == "" || len(pos) > 1 || pos != "" && !strings.Contains(posLetters, pos) {
+		rel, rest, ok3 := strings.Cut(rest, "\t")
+		pos, forms, _ := strings.Cut(rest, "\t")
+		if !ok1 || !ok2 || !ok3 || word == "" || len(pos) > 1 || pos != "" && !strings.Contains(posLetters, pos) || strings.Contains(forms, "\t") {
 			return nil, fmt.Errorf("lexicon: english line %d: %w", n, errMalformed)
 		}
-		e := englishEntry{syn: syn, rel: rel}
+		e := englishEntry{syn: syn, rel: rel, forms: forms}
 		if pos != "" {
 			e.pos = pos[0]
 		}

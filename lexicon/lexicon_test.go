@@ -441,3 +441,18 @@ func BenchmarkLookup(b *testing.B) {
 		})
 	}
 }
+
+// TestForms: the irregular forms of nouns and verbs, both ways; regular
+// words, forms that are words of their own (found), inflections of the
+// base (sells) and adjectives have none.
+func TestForms(t *testing.T) {
+	for word, want := range map[string]string{"sell": "sold", "sold": "sell", "mice": "mouse", "built": "build", "founded": "", "found": "", "sells": ""} {
+		got := Forms(word)
+		if want == "" && len(got) > 0 || want != "" && !slices.Contains(got, want) {
+			t.Errorf("Forms(%q) = %q, want %q among them", word, got, want)
+		}
+	}
+	if got := Forms("better"); slices.Contains(got, "good") {
+		t.Errorf("Forms(better) = %q: adjectives are left out", got)
+	}
+}

@@ -179,8 +179,11 @@ is removed afterwards) and runs
 ## Files
 
 - english.txt.gz: %d English words, one per line:
-  word<TAB>synonyms<TAB>related words<TAB>part of speech, the lists
-  space-separated.
+  word<TAB>synonyms<TAB>related words<TAB>part of speech<TAB>forms, the
+  lists space-separated. Forms are the irregular inflections of a noun or
+  verb in WordNet's exception lists, both ways (sell: sold; sold: sell),
+  except an inflection that is itself a word of that part of speech
+  (found, of find and to found).
   Synonyms are other one-word lemmas of the word's first %d WordNet senses
   in each part of speech, then "pivot" synonyms: words that, like the word,
   are a whole one-word sense of at least %d CC-CEDICT headwords (firm and

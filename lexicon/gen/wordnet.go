@@ -310,6 +310,23 @@ func buildEnglish(wn *wordNet, pivots map[string][]string) []string {
 	}
 	slices.Sort(words)
 
+	// The irregular forms of nouns and verbs, both ways: sold and sell,
+	// mice and mouse. A form that is itself a word of the same part of
+	// speech is left out: found is to find, and also to found.
+	forms := map[string][]string{}
+	for inflected, bases := range wn.exceptions {
+		for _, b := range bases {
+			if (b.letter == 'n' || b.letter == 'v') && posWord(inflected) && posWord(b.base) && len(wn.index[inflected][b.letter]) == 0 {
+				forms[inflected] = append(forms[inflected], b.base)
+				forms[b.base] = append(forms[b.base], inflected)
+			}
+		}
+	}
+	for w, f := range forms {
+		slices.Sort(f)
+		forms[w] = slices.Compact(f)
+	}
+
 	var lines []string
 	for _, w := range words {
 		var syn, rel []string
@@ -324,7 +341,7 @@ func buildEnglish(wn *wordNet, pivots map[string][]string) []string {
 		if pos != 0 {
 			col = string(pos)
 		}
-		lines = append(lines, w+"\t"+strings.Join(syn, " ")+"\t"+strings.Join(rel, " ")+"\t"+col)
+		lines = append(lines, w+"\t"+strings.Join(syn, " ")+"\t"+strings.Join(rel, " ")+"\t"+col+"\t"+strings.Join(forms[w], " "))
 	}
 	return lines
 }
