@@ -111,6 +111,13 @@ type Options struct {
 	// word the sources never use in any form may carry: "who is the CEO of
 	// X" is not answered by sources that never speak of a CEO.
 	MaxForeign float64
+	// MaxBehind is how far a window's coverage may fall behind the best
+	// window's for it to be the answer, when the best ones do not hold
+	// what the question asks for: far behind, a window holds a number or a
+	// name by chance ("how many farms" answered by "3 million dairy
+	// cattle"). It does not apply to questions in Chinese, whose
+	// translated words make coverage coarse. 0 means no limit.
+	MaxBehind float64
 	// MediumCoverage and HighCoverage grade confidence.
 	MediumCoverage, HighCoverage float64
 	// MaxAnswerBytes bounds the answer text (1-3 sentences).
@@ -130,7 +137,7 @@ type Options struct {
 const DefaultStaleAfter = 18 * 30 * 24 * time.Hour
 
 // DefaultOptions are the thresholds measured on the evaluation set.
-var DefaultOptions = Options{Passages: 8, MinCoverage: 0.45, OffTopicPenalty: 0.2, MaxMissing: 0.4, MaxForeign: 0.25, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 600, RetrievalWeight: 0.1}
+var DefaultOptions = Options{Passages: 8, MinCoverage: 0.45, OffTopicPenalty: 0.2, MaxMissing: 0.4, MaxForeign: 0.25, MaxBehind: 0.35, MediumCoverage: 0.75, HighCoverage: 0.9, MaxAnswerBytes: 600, RetrievalWeight: 0.1}
 
 // ErrEmptyQuestion is returned for a question with nothing to search for.
 var ErrEmptyQuestion = errors.New("the question is empty")
@@ -222,6 +229,12 @@ type part struct {
 	subject bool
 }
 
+// behind reports whether window c falls too far behind the best window to
+// be the answer (see Options.MaxBehind).
+func (e *Engine) behind(q *Question, best, c *candidate) bool {
+	return e.opts.MaxBehind > 0 && q.Han == "" && best.coverage-c.coverage > e.opts.MaxBehind
+}
+
 // maxTypeTries bounds how far down the ranked windows the engine looks for
 // one that holds what the question asks for.
 const maxTypeTries = 40
@@ -255,7 +268,7 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results, explain b
 	asked := newAskedWords(q, e.entityNames)
 	pick := -1
 	for i := 0; i < len(cands) && i < maxTypeTries; i++ {
-		if cands[i].coverage < need || cands[i].missing > e.opts.MaxMissing {
+		if cands[i].coverage < need || cands[i].missing > e.opts.MaxMissing || e.behind(q, &cands[0], &cands[i]) {
 			continue
 		}
 		if cands[i].holdsAnswer(q, asked) {

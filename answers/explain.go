@@ -3,6 +3,7 @@ package answers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -123,6 +124,10 @@ func (e *Engine) explain(ans *Answer, q *Question, w weights, cands []candidate,
 		x.Why = "the question says too little to quote anything for"
 	case w.foreignShare > e.opts.MaxForeign:
 		x.Why = fmt.Sprintf("the question asks about something the sources never mention (%s)", strings.Join(ans.Foreign, ", "))
+	case pick < 0 && slices.ContainsFunc(cands[:min(len(cands), maxTypeTries)], func(c candidate) bool {
+		return c.coverage >= need && e.behind(q, &cands[0], &c) && c.holdsAnswer(q, asked)
+	}):
+		x.Why = fmt.Sprintf("the passages that hold a %s cover much less of the question than the best ones, which do not", strings.Join(x.Types, " and "))
 	case pick < 0:
 		x.Why = fmt.Sprintf("no passage covers enough of the question (at least %.2f of its weight) and holds a %s", need, strings.Join(x.Types, " and "))
 	default:

@@ -185,6 +185,28 @@ func TestAnswerWindows(t *testing.T) {
 	}
 }
 
+// TestFarBehindIsNoAnswer: when the sentences that match a question best
+// do not hold what it asks for, a sentence that holds it but matches far
+// less (only the name) is not the answer.
+func TestFarBehindIsNoAnswer(t *testing.T) {
+	c, probs := corpus.Load(fstest.MapFS{"farms.md": {Data: []byte("# Blue Tide\n\nBlue Tide Aquaculture manages most of the offshore farms.\n\n" +
+		"Blue Tide Aquaculture exported 40,000 tonnes of kelp last year.\n")}})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	e := buildEngine(t, c, index.Options{}, answers.Options{})
+	if a := ask(t, e, "how many offshore farms does blue tide aquaculture manage?"); a.Answered {
+		t.Errorf("answered %q: a count of tonnes is no count of farms", a.Text)
+	}
+	if a := ask(t, e, "how many tonnes of kelp did blue tide aquaculture export?"); !a.Answered || !strings.Contains(a.Text, "40,000") {
+		t.Errorf("answer %q, want the 40,000 tonnes", a.Text)
+	}
+	x, err := e.AskExplained(context.Background(), "how many offshore farms does blue tide aquaculture manage?")
+	if err != nil || !strings.Contains(x.Explain.Why, "cover much less") {
+		t.Errorf("why: %q (%v)", x.Explain.Why, err)
+	}
+}
+
 // TestIrregularForms: "sell" in a question finds "sold" in the sources, as
 // the same word.
 func TestIrregularForms(t *testing.T) {
