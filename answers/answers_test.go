@@ -87,6 +87,12 @@ func TestClassify(t *testing.T) {
 		{"截至2025年3月，中国一共批准了几款疗法？", []answers.Type{answers.TypeNumber}, answers.UnitCount},
 		{"宇树是做什么的？", []answers.Type{answers.TypeDefinition}, ""},
 		{"!!!???", []answers.Type{answers.TypeOther}, ""},
+		// "Who is the … country" asks for a place; a misspelt kind of
+		// answer is read as meant.
+		{"whos the rival contry in chinas tech race", []answers.Type{answers.TypePlace}, ""},
+		{"who is the country's leader", []answers.Type{answers.TypePerson}, ""},
+		{"which compnay made black myth", []answers.Type{answers.TypeOrganisation}, ""},
+		{"wat percnt of humanoid firms are chinese", []answers.Type{answers.TypeNumber}, answers.UnitShare},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

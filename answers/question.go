@@ -282,6 +282,32 @@ func questionWordTypo(w, after string) (string, bool) {
 var functionWords = map[string]bool{"whom": true, "whose": true, "whoever": true, "whence": true, "whilst": true, "here": true,
 	"hers": true, "hows": true, "whys": true, "whats": true, "whos": true, "whens": true}
 
+// typeWordTypo reads a word no dictionary knows that is one edit from
+// exactly one word saying what kind of answer is asked for ("contry",
+// "compnay", "percnt") as that word, so the question keeps its type.
+func typeWordTypo(w string) (string, bool) {
+	lw := strings.ToLower(w)
+	if len(lw) < 4 || lexicon.Known(lw) {
+		return "", false
+	}
+	found := ""
+	for _, t := range kindWords {
+		if corpus.EditDistance(lw, t) == 1 {
+			if found != "" {
+				return "", false
+			}
+			found = t
+		}
+	}
+	return found, found != ""
+}
+
+// kindWords are the words of typeWords worth correcting: long enough that
+// one edit does not make another word.
+var kindWords = []string{"country", "countries", "city", "cities", "province", "company", "companies", "percent",
+	"percentage", "share", "year", "years", "month", "date", "person", "people", "firm", "firms", "startup", "startups",
+	"number", "ministry", "minister", "president", "governor", "founder"}
+
 var howWords = map[string]bool{"many": true, "much": true, "long": true, "often": true, "old": true, "far": true, "big": true}
 
 // nameEnds are short forms that also end names ("Brain Co", "Deep
@@ -324,6 +350,8 @@ func chatWords(s string) string {
 			w = full
 		} else if qw, ok := questionWordTypo(w, s[j:]); ok {
 			w = qw
+		} else if tw, ok := typeWordTypo(w); ok {
+			w = tw
 		}
 		b.WriteString(w)
 		i = j

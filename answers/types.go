@@ -61,7 +61,7 @@ var typeCues = []typeCue{
 	{regexp.MustCompile(`(?i)\bwhat (share|percentage|per ?cent|proportion|fraction|portion|part)\b|\bhow much (of|percentage|per ?cent)\b|\bwhat % `), TypeNumber, UnitShare},
 	{regexp.MustCompile(`(?i)\bwhere does .{0,60}\brank\b|\bwhat (rank|ranking|position|place) \b|\bhow (does|do) .{0,60}\brank\b`), TypeNumber, UnitRank},
 	{regexp.MustCompile(`(?i)\bhow (much|large|big|far|old|fast|high)\b|\bwhat (number|amount|size)\b`), TypeNumber, UnitAny},
-	{regexp.MustCompile(`(?i)\bwhere\b|\b(which|what|wat|wich) (\w+ )?(city|town|province|country|region|place|state|capital|nation|location|area of china)\b|\bin which (city|town|province|country)\b`), TypePlace, UnitAny},
+	{regexp.MustCompile(`(?i)\bwhere\b|\b(which|what|wat|wich) (\w+ )?(city|town|province|country|region|place|state|capital|nation|location|area of china)\b|\bin which (city|town|province|country)\b|\bwho(?:'s| is| are| was| were)? (?:the |a )?(?:\w+ ){0,2}(?:country|countries|nation|city|province)(?:\s*[?.!]?$|\s+(?:in|that|which|with|behind|for)\b)`), TypePlace, UnitAny},
 	{regexp.MustCompile(`(?i)\b(which|what) ((\w+|\w+-\w+) ){0,2}(company|firm|studio|ministry|bank|start-?up|developer|maker|agency|organi[sz]ation|commission|institution|university|brand|lab|regulator|government department|department)\b|\bwhich ((\w+|\w+-\w+) )?(plan|programme|program|guidelines|game)\b|\bwhich one\b|\bwhich of (the|these|those)\b|\bwhat('?s| is) (it|the \w+) called\b`), TypeOrganisation, UnitAny},
 	{regexp.MustCompile(`(?i)\bwho(m|'s|se| is| are| was| were)?\b`), TypePerson, UnitAny},
 	{regexp.MustCompile(`(?i)\bwhy\b|\bhow come\b|\bfor what reason\b|\bwhat for\b`), TypeReason, UnitAny},
