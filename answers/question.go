@@ -174,6 +174,9 @@ func englishAlternatives(text string, entities []EntitySpan) []corpus.Alternativ
 			continue
 		}
 		seen[w] = true
+		if full, ok := shortWords[w]; ok {
+			out = append(out, corpus.Alternative{Word: w, Words: full, Credit: glossCredit})
+		}
 		if forms := lexicon.Forms(w); len(forms) > 0 {
 			out = append(out, corpus.Alternative{Word: w, Words: forms, Credit: formCredit})
 		}
@@ -186,6 +189,12 @@ func englishAlternatives(text string, entities []EntitySpan) []corpus.Alternativ
 	}
 	return out
 }
+
+// shortWords are clipped words and their full forms, both ways: a member
+// asks about "tech" where the sources write "technology".
+var shortWords = map[string][]string{"tech": {"technology", "technological", "technologies"}, "technology": {"tech"},
+	"technological": {"tech"}, "biotech": {"biotechnology"}, "biotechnology": {"biotech"}, "info": {"information"},
+	"econ": {"economy", "economic"}, "semis": {"semiconductors"}, "chips": {"semiconductors"}}
 
 // countryWords are the other ways of naming the United States: a member
 // asks about "american lawmakers" where the sources write "US", and the

@@ -68,6 +68,16 @@ func TestCountryUS(t *testing.T) {
 			t.Errorf("%q: search %q names the US: %v, want %v", tt.q, q.Search, got, tt.country)
 		}
 	}
+	// Clipped words and their full forms stand in for each other.
+	for q, want := range map[string][2]string{"which tech firms lead": {"tech", "technology"}, "what biotechnology firm": {"biotechnology", "biotech"}} {
+		found := false
+		for _, a := range Analyze(q, nil).Alternatives {
+			found = found || a.Word == want[0] && slices.Contains(a.Words, want[1])
+		}
+		if !found {
+			t.Errorf("%q: no alternative %q for %q", q, want[1], want[0])
+		}
+	}
 	// "American" and "US" stand in for each other.
 	for q, want := range map[string][2]string{"why are american lawmakers nervous": {"american", "US"}, "what does the US regulate": {"us", "American"}} {
 		found := false
