@@ -54,7 +54,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 	for _, t := range res.Terms {
 		terms = append(terms, t.Text)
 		// Numbers are not typos: "2026" must not find "2025".
-		if t.DocFreq == 0 && len([]rune(t.Text)) >= 4 && len(unknown) < 5 && strings.Trim(t.Text, "0123456789") != "" {
+		if n := utf8.RuneCountInString(t.Text); t.DocFreq == 0 && n >= 4 && n <= maxWordRunes && len(unknown) < 5 && strings.Trim(t.Text, "0123456789") != "" {
 			unknown = append(unknown, t.Text)
 		}
 	}
@@ -155,6 +155,11 @@ func (ix *Index) joinSplit(ctx context.Context, readers []bleveindex.IndexReader
 	return out
 }
 
+// maxWordRunes is the longest word looked at as a typo or as words run
+// together: a longer one is no word a member meant, and matching it
+// loosely costs more the longer it is.
+const maxWordRunes = 32
+
 // splitJoined finds two words the question runs together where the
 // sources write them apart ("blackmyth", "pangongsheng"): a word of seven
 // letters or more unknown to the index that splits into two words a
@@ -163,7 +168,7 @@ func (ix *Index) joinSplit(ctx context.Context, readers []bleveindex.IndexReader
 func (ix *Index) splitJoined(ctx context.Context, readers []bleveindex.IndexReader, text string, terms []corpus.Term) []corpus.Term {
 	out := make([]corpus.Term, 0, len(terms))
 	for _, t := range terms {
-		if t.DocFreq > 0 || t.Start < 0 || t.End-t.Start < 7 || strings.Trim(strings.ToLower(text[t.Start:t.End]), "abcdefghijklmnopqrstuvwxyz") != "" {
+		if t.DocFreq > 0 || t.Start < 0 || t.End-t.Start < 7 || t.End-t.Start > maxWordRunes || strings.Trim(strings.ToLower(text[t.Start:t.End]), "abcdefghijklmnopqrstuvwxyz") != "" {
 			out = append(out, t)
 			continue
 		}
