@@ -189,6 +189,9 @@ func offTopicAbstained(t testing.TB, e *answers.Engine) (int, int) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if a.Answered && os.Getenv("OFFTOPIC_DETAILS") != "" {
+			t.Logf("OFFTOPIC ANSWERED %q -> %q", q.Q, a.Text)
+		}
 		abstained += b2i(!a.Answered)
 	}
 	return abstained, n
