@@ -267,7 +267,7 @@ func evidenceFor(t Type, unit Unit, text string, asked *askedWords) bool {
 	case TypeNumber:
 		return numberEvidence(unit, text, asked)
 	case TypePerson:
-		return newPersonNames(text, asked) > 0 || newGroup(text, asked) || asked.agency && newNames(text, asked, false) > 0
+		return newPersonNames(text, asked) > 0 || asked.agency && (newGroup(text, asked) || newNames(text, asked, false) > 0)
 	case TypePlace:
 		return newNames(text, asked, true) > 0 || placeNounRe.MatchString(text)
 	case TypeOrganisation:

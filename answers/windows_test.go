@@ -207,6 +207,23 @@ func TestFarBehindIsNoAnswer(t *testing.T) {
 	}
 }
 
+// TestGroupAnswersWhoOnlyForWhatGroupsDo: "the commission" answers who
+// warned, as a commission warns; it names no one who leads.
+func TestGroupAnswersWhoOnlyForWhatGroupsDo(t *testing.T) {
+	c, probs := corpus.Load(fstest.MapFS{"council.md": {Data: []byte("# Fisheries\n\nA fisheries commission is a leader in kelp research.\n\n" +
+		"A regional fisheries commission warned about the kelp quotas.\n")}})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	e := buildEngine(t, c, index.Options{}, answers.Options{})
+	if a := ask(t, e, "who is the leader in kelp research?"); a.Answered {
+		t.Errorf("answered %q: a commission is no one's name", a.Text)
+	}
+	if a := ask(t, e, "who warned about the kelp quotas?"); !a.Answered || !strings.Contains(a.Text, "commission") {
+		t.Errorf("answer %q, want the commission that warned", a.Text)
+	}
+}
+
 // TestIrregularForms: "sell" in a question finds "sold" in the sources, as
 // the same word.
 func TestIrregularForms(t *testing.T) {
