@@ -75,6 +75,10 @@ type Term struct {
 
 	DocFreq int
 	Weight  float64
+	// Written is the word as the sources would write it when the question
+	// writes it otherwise: two words joined ("wu kong": "wukong") or one
+	// split ("blackmyth": "black", "myth"); "" when it is as written.
+	Written string
 }
 
 // Results is the answer to a Query.

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -589,6 +590,9 @@ func TestRunTogetherWordsSplit(t *testing.T) {
 	}{
 		{"who made blackmyth", []string{"made", "black", "myth"}},
 		{"what are headbandsattention", []string{"headbandsattent"}},
+		// A term the question already has is not made again.
+		{"is blackmyth a black game", []string{"blackmyth", "black", "game"}},
+		{"wukong or wu kong", []string{"wukong", "wu", "kong"}},
 	} {
 		res, err := ix.Search(context.Background(), corpus.Query{Text: tt.q, Limit: 5})
 		if err != nil {
@@ -631,5 +635,23 @@ func TestMisspeltWordMatchesNearest(t *testing.T) {
 	}
 	if got := matched["us.md"]; len(got) > 0 {
 		t.Errorf("us.md matched %v, want nothing (United is two edits from unitre)", got)
+	}
+}
+
+// TestChineseQuestionOnALargeIndex: a large index (where common terms
+// become optional and a strict first pass runs) searches a question with
+// Chinese in it: its bigrams have no place in the English text.
+func TestChineseQuestionOnALargeIndex(t *testing.T) {
+	fsys := fstest.MapFS{"bci.md": {Data: []byte("# 脑机接口\n\n脑机接口公司 BrainCo makes headbands that read attention.\n")}}
+	for i := range commonMinDocs + 100 {
+		fsys[fmt.Sprintf("report-%05d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("# Report %d\n\nCargo drones in harbour %d carried %d parcels.\n", i, i, i))}
+	}
+	ix := newTestIndex(t, fsys)
+	res, err := ix.Search(context.Background(), corpus.Query{Text: "what does brainco make 脑机接口", Han: "脑机接口", Limit: 5, Locate: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 || res.Hits[0].DocID != "bci.md" {
+		t.Errorf("found %v, want bci.md first", docIDs(res))
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -43,10 +42,7 @@ func (ix *Index) Search(ctx context.Context, q corpus.Query) (corpus.Results, er
 		readers = append(readers, r)
 	}
 	for i, t := range terms {
-		df := 0
-		for _, r := range readers {
-			df += ix.docFreq(ctx, r, t)
-		}
+		df := ix.freq(ctx, readers, t)
 		res.Terms = append(res.Terms, corpus.Term{Text: t, Span: spans[i], DocFreq: df, Weight: ix.idf(df)})
 	}
 	res.Terms = ix.splitJoined(ctx, readers, q.Text, ix.joinSplit(ctx, readers, q.Text, res.Terms))
@@ -137,13 +133,10 @@ func (ix *Index) joinSplit(ctx context.Context, readers []bleveindex.IndexReader
 		if i+1 < len(terms) {
 			n := terms[i+1]
 			if (t.DocFreq == 0 || n.DocFreq == 0) && t.Start >= 0 && t.End+1 == n.Start && n.End <= len(text) && text[t.End] == ' ' {
-				if jt, _ := ix.analyze(text[t.Start:t.End] + text[n.Start:n.End]); len(jt) == 1 {
-					df := 0
-					for _, r := range readers {
-						df += ix.docFreq(ctx, r, jt[0])
-					}
-					if df > 0 {
-						out = append(out, corpus.Term{Text: jt[0], Span: corpus.Span{Start: t.Start, End: n.End}, DocFreq: df, Weight: ix.idf(df)})
+				raw := text[t.Start:t.End] + text[n.Start:n.End]
+				if jt, _ := ix.analyze(raw); len(jt) == 1 && !hasTerm(terms, jt[0]) {
+					if df := ix.freq(ctx, readers, jt[0]); df > 0 {
+						out = append(out, corpus.Term{Text: jt[0], Span: corpus.Span{Start: t.Start, End: n.End}, DocFreq: df, Weight: ix.idf(df), Written: raw})
 						i++
 						continue
 					}
@@ -168,7 +161,7 @@ const maxWordRunes = 32
 func (ix *Index) splitJoined(ctx context.Context, readers []bleveindex.IndexReader, text string, terms []corpus.Term) []corpus.Term {
 	out := make([]corpus.Term, 0, len(terms))
 	for _, t := range terms {
-		if t.DocFreq > 0 || t.Start < 0 || t.End-t.Start < 7 || t.End-t.Start > maxWordRunes || strings.Trim(strings.ToLower(text[t.Start:t.End]), "abcdefghijklmnopqrstuvwxyz") != "" {
+		if t.DocFreq > 0 || t.Start < 0 || t.End-t.Start < 7 || t.End-t.Start > maxWordRunes || !asciiLetters(text[t.Start:t.End]) {
 			out = append(out, t)
 			continue
 		}
@@ -177,19 +170,15 @@ func (ix *Index) splitJoined(ctx context.Context, readers []bleveindex.IndexRead
 		for k := 3; k <= len(w)-3 && parts == nil; k++ {
 			left, _ := ix.analyze(w[:k])
 			right, _ := ix.analyze(w[k:])
-			if len(left) != 1 || len(right) != 1 {
+			if len(left) != 1 || len(right) != 1 || hasTerm(terms, left[0]) || hasTerm(terms, right[0]) {
 				continue
 			}
-			ldf, rdf := 0, 0
-			for _, r := range readers {
-				ldf += ix.docFreq(ctx, r, left[0])
-				rdf += ix.docFreq(ctx, r, right[0])
-			}
+			ldf, rdf := ix.freq(ctx, readers, left[0]), ix.freq(ctx, readers, right[0])
 			if ldf == 0 || rdf == 0 || !ix.together(ctx, left[0], right[0]) {
 				continue
 			}
-			parts = []corpus.Term{{Text: left[0], Span: corpus.Span{Start: t.Start, End: t.Start + k}, DocFreq: ldf, Weight: ix.idf(ldf)},
-				{Text: right[0], Span: corpus.Span{Start: t.Start + k, End: t.End}, DocFreq: rdf, Weight: ix.idf(rdf)}}
+			parts = []corpus.Term{{Text: left[0], Span: corpus.Span{Start: t.Start, End: t.Start + k}, DocFreq: ldf, Weight: ix.idf(ldf), Written: w[:k]},
+				{Text: right[0], Span: corpus.Span{Start: t.Start + k, End: t.End}, DocFreq: rdf, Weight: ix.idf(rdf), Written: w[k:]}}
 		}
 		if parts == nil {
 			out = append(out, t)
@@ -229,21 +218,41 @@ func (ix *Index) together(ctx context.Context, a, b string) bool {
 	return false
 }
 
-// reshaped reports whether a term is not a word of the question as written:
-// two words joined (see joinSplit) or part of one (see splitJoined).
-func reshaped(text string, t corpus.Term) bool {
-	if t.Start < 0 || t.End > len(text) {
-		return false
+// written is a term's words as a query should read them: as the sources
+// would write them when the question does otherwise (see Term.Written).
+// Terms without a place in the question (Chinese bigrams) have none.
+func written(text string, t corpus.Term) string {
+	switch {
+	case t.Written != "":
+		return t.Written
+	case t.Start < 0 || t.End > len(text):
+		return ""
 	}
-	before, _ := utf8.DecodeLastRuneInString(text[:t.Start])
-	after, _ := utf8.DecodeRuneInString(text[t.End:])
-	return strings.Contains(text[t.Start:t.End], " ") || unicode.IsLetter(before) || unicode.IsLetter(after)
+	return text[t.Start:t.End]
 }
 
-// written is a term as the question writes it, a joined one (see
-// joinSplit) without its space.
-func written(text string, t corpus.Term) string {
-	return strings.ReplaceAll(text[t.Start:t.End], " ", "")
+// hasTerm reports whether terms holds the term text.
+func hasTerm(terms []corpus.Term, text string) bool {
+	return slices.ContainsFunc(terms, func(t corpus.Term) bool { return t.Text == text })
+}
+
+// asciiLetters reports whether s is all ASCII letters.
+func asciiLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// freq is how many passages hold term, over the shards.
+func (ix *Index) freq(ctx context.Context, readers []bleveindex.IndexReader, term string) int {
+	n := 0
+	for _, r := range readers {
+		n += ix.docFreq(ctx, r, term)
+	}
+	return n
 }
 
 func (ix *Index) docFreq(ctx context.Context, r bleveindex.IndexReader, term string) int {
@@ -320,8 +329,8 @@ func (ix *Index) textQuery(q corpus.Query, terms []corpus.Term, unknown []string
 	}
 	parts := append(matchText(rare, ix.retrievalFields(), unknown), ix.entityClauses(q.Entities)...)
 	for _, t := range terms {
-		if reshaped(q.Text, t) {
-			parts = append(parts, matchText(written(q.Text, t), ix.retrievalFields(), nil)...)
+		if t.Written != "" {
+			parts = append(parts, matchText(t.Written, ix.retrievalFields(), nil)...) // a split or joined word, as the sources write it
 		}
 	}
 	// A word the index does not know is looked for by its alternatives.
@@ -392,7 +401,7 @@ func (ix *Index) strictQuery(q corpus.Query, terms []corpus.Term) query.Query {
 	}
 	var known []corpus.Term
 	for _, t := range terms {
-		if t.DocFreq > 0 {
+		if t.DocFreq > 0 && written(q.Text, t) != "" {
 			known = append(known, t)
 		}
 	}
@@ -441,7 +450,9 @@ func splitCommon(text string, terms []corpus.Term, limit float64) (rare, common 
 	words := func(idx []int) string {
 		var w []string
 		for _, i := range idx {
-			w = append(w, written(text, terms[i]))
+			if word := written(text, terms[i]); word != "" {
+				w = append(w, word)
+			}
 		}
 		return strings.Join(w, " ")
 	}
