@@ -268,7 +268,7 @@ func (e *Engine) compose(ans *Answer, q *Question, res corpus.Results, explain b
 	asked := newAskedWords(q, e.entityNames)
 	pick := -1
 	for i := 0; i < len(cands) && i < maxTypeTries; i++ {
-		if cands[i].coverage < need || cands[i].missing > e.opts.MaxMissing || e.behind(q, &cands[0], &cands[i]) {
+		if cands[i].coverage < need-cands[i].sameQuestion() || cands[i].missing > e.opts.MaxMissing || e.behind(q, &cands[0], &cands[i]) {
 			continue
 		}
 		if cands[i].holdsAnswer(q, asked) {
@@ -543,7 +543,10 @@ func newWeights(q *Question, res corpus.Results, located int) weights {
 	// written is each term as the question writes it, lowercased.
 	written := map[string]string{}
 	for _, t := range res.Terms {
-		if t.Start >= 0 && t.End <= len(q.Search) {
+		switch {
+		case t.Written != "":
+			written[t.Text] = strings.ToLower(t.Written) // "brain co" is BrainCo
+		case t.Start >= 0 && t.End <= len(q.Search):
 			written[t.Text] = strings.ToLower(q.Search[t.Start:t.End])
 		}
 	}
@@ -997,7 +1000,8 @@ var (
 )
 
 // refersBack reports whether a sentence leans on the one before it: a
-// pronoun or a generic noun ("the firm") among its first seven words.
+// pronoun or a generic noun ("the firm") among its first seven words, or
+// "one" standing for a noun among its first ten.
 func refersBack(sentence string) bool {
 	head := sentence[:min(len(sentence), 90)]
 	words := strings.FieldsFunc(strings.ToLower(head), func(r rune) bool {
@@ -1009,7 +1013,7 @@ func refersBack(sentence string) bool {
 		}
 		// "one" standing for a noun of the sentence before: "solves one
 		// within two years", not "one of", "one year" or "no one".
-		if w == "one" && i > 0 && !oneDeterminers[words[i-1]] && (i+1 == len(words) || stopWords[words[i+1]] && words[i+1] != "of" || oneAfter[words[i+1]]) {
+		if w == "one" && i > 0 && !oneDeterminers[words[i-1]] && (i+1 == len(words) && len(head) == len(sentence) || i+1 < len(words) && stopWords[words[i+1]] && words[i+1] != "of" || i+1 < len(words) && oneAfter[words[i+1]]) {
 			return true
 		}
 		if i >= 7 {
@@ -1021,6 +1025,22 @@ func refersBack(sentence string) bool {
 	}
 	return false
 }
+
+// sameQuestion is how much less coverage an FAQ entry's answer needs when
+// its question asks what the member asked in other words: most of the
+// entry's question matched, and no word the sources use that the window
+// lacks carries much of the member's question ("what forum did Pan
+// Gongsheng speak at" is not "who is Pan Gongsheng"). A paraphrase of the
+// question leaves the answer's own words little to match.
+func (c *candidate) sameQuestion() float64 {
+	if c.hit.Kind != corpus.KindFAQ || questionSimilarity(c.hit) < 0.6 || c.missing > 0.3 {
+		return 0
+	}
+	return sameQuestionRelief
+}
+
+// sameQuestionRelief is what sameQuestion takes off the coverage needed.
+const sameQuestionRelief = 0.1
 
 // questionSimilarity is the share of an FAQ question's content words that
 // the user's question matched: high when the user asked the same thing.

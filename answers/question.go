@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"futurebot/corpus"
@@ -100,7 +101,7 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 	}
 	raw = strings.Join(strings.Fields(raw), " ")
 	q := Question{Raw: raw}
-	text := chatWords(raw)
+	text := chatWords(raw, m.NameWord)
 	q.chat = text
 	q.Types, q.Unit = classify(text)
 	q.Type = q.Types[0]
@@ -193,7 +194,7 @@ func englishAlternatives(text string, entities []EntitySpan) []corpus.Alternativ
 // shortWords are clipped words and their full forms, both ways: a member
 // asks about "tech" where the sources write "technology".
 var shortWords = map[string][]string{"tech": {"technology", "technological", "technologies"}, "technology": {"tech"},
-	"technological": {"tech"}, "biotech": {"biotechnology"}, "biotechnology": {"biotech"}, "info": {"information"},
+	"technological": {"tech"}, "biotech": {"biotechnology"}, "biotechnology": {"biotech"},
 	"econ": {"economy", "economic"}, "semis": {"semiconductors"}, "chips": {"semiconductors"}}
 
 // countryWords are the other ways of naming the United States: a member
@@ -339,7 +340,7 @@ func determinerBefore(before string) bool {
 
 // chatWords spells out chat short forms, word by word, keeping the rest of
 // the text as it is.
-func chatWords(s string) string {
+func chatWords(s string, nameWord func(string) bool) string {
 	var b strings.Builder
 	i := 0
 	for i < len(s) {
@@ -357,6 +358,8 @@ func chatWords(s string) string {
 		if full, ok := chatSpellings[strings.ToLower(w)]; ok && (j == len(s) || strings.IndexByte(" ,.?!;:", s[j]) >= 0) &&
 			(!nameEnds[strings.ToLower(w)] || determinerBefore(s[:i])) {
 			w = full
+		} else if nameWord(w) || i > 0 && unicode.IsUpper(rune(w[0])) {
+			// a name ("Citi"), never taken for a misspelt word
 		} else if qw, ok := questionWordTypo(w, s[j:]); ok {
 			w = qw
 		} else if tw, ok := typeWordTypo(w); ok {

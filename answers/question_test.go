@@ -108,9 +108,46 @@ func TestQuestionWordTypos(t *testing.T) {
 			t.Errorf("%q: type %s, want %s", tt.q, got, tt.want)
 		}
 	}
+	// A name is never taken for a misspelt word: Citi is no city.
+	citi := corpus.NewMatcher([]corpus.Entity{{Name: "Citi", Kind: corpus.Company}})
+	for _, q := range []string{"what does citi say about china", "what does Citi say about china"} {
+		if a := Analyze(q, citi); a.Type == TypePlace || len(a.Mentions) != 1 {
+			t.Errorf("%q: type %s, mentions %v: Citi was read as a misspelt city", q, a.Type, a.Mentions)
+		}
+	}
+	if a := Analyze("what did Wht Holdings report", nil); !strings.Contains(a.Search, "Wht") {
+		t.Errorf("a capitalised name was corrected: %q", a.Search)
+	}
 	for _, q := range []string{"hwo is pan gongsheng", "whom did they warn"} {
 		if got := Analyze(q, nil).Search; !strings.Contains(got, strings.Fields(q)[0]) {
 			t.Errorf("%q: read as %q", q, got)
+		}
+	}
+}
+
+// TestSameQuestion: an FAQ answer needs less coverage when the entry's
+// question is what the member asked in other words, not when the member
+// asks something the entry leaves out.
+func TestSameQuestion(t *testing.T) {
+	faq := func(question string, matched ...string) *corpus.Hit {
+		h := &corpus.Hit{Passage: corpus.Passage{Kind: corpus.KindFAQ, Question: question}}
+		for _, m := range matched {
+			h.QuestionMatches = append(h.QuestionMatches, corpus.Match{Term: m, Exact: true})
+		}
+		return h
+	}
+	for _, tt := range []struct {
+		name    string
+		c       candidate
+		relieve bool
+	}{
+		{"the entry's question, in other words", candidate{hit: faq("How are kelp quotas set?", "kelp", "quota", "set")}, true},
+		{"a word the window lacks weighs much", candidate{hit: faq("Who is Pan Gongsheng?", "pan", "gongsheng"), missing: 0.35}, false},
+		{"little of the entry's question", candidate{hit: faq("How are kelp quotas set for each county?", "kelp")}, false},
+		{"not an FAQ entry", candidate{hit: &corpus.Hit{Passage: corpus.Passage{Kind: corpus.KindArticle}}}, false},
+	} {
+		if got := tt.c.sameQuestion() > 0; got != tt.relieve {
+			t.Errorf("%s: relieved %v, want %v", tt.name, got, tt.relieve)
 		}
 	}
 }

@@ -16,7 +16,8 @@ type Matcher struct {
 	// byFirst maps the first word of each Latin name to the names that
 	// start with it.
 	byFirst map[string][]latinTerm
-	latin   []latinTerm // every Latin name, in the order of entities
+	latin   []latinTerm     // every Latin name, in the order of entities
+	words   map[string]bool // every word of a Latin name
 	han     []hanTerm
 }
 
@@ -42,7 +43,7 @@ type Mention struct {
 
 // NewMatcher prepares a matcher over entities.
 func NewMatcher(entities []Entity) *Matcher {
-	m := &Matcher{entities: entities, byFirst: map[string][]latinTerm{}}
+	m := &Matcher{entities: entities, byFirst: map[string][]latinTerm{}, words: map[string]bool{}}
 	for i := range entities {
 		for _, name := range entities[i].Names() {
 			n := NormalizeName(name)
@@ -55,11 +56,18 @@ func NewMatcher(entities []Entity) *Matcher {
 				t := latinTerm{words: words, entity: i, alias: name}
 				m.byFirst[words[0]] = append(m.byFirst[words[0]], t)
 				m.latin = append(m.latin, t)
+				for _, w := range words {
+					m.words[w] = true
+				}
 			}
 		}
 	}
 	return m
 }
+
+// NameWord reports whether word (any case) is a word of an entity's Latin
+// name or alias: "citi" of Citi is not to be corrected to "city".
+func (m *Matcher) NameWord(word string) bool { return m != nil && m.words[NormalizeName(word)] }
 
 // Entities returns the entities the matcher knows.
 func (m *Matcher) Entities() []Entity { return m.entities }
@@ -144,14 +152,15 @@ func (m *Matcher) FindLoose(text string, known func(string) bool) []Mention {
 	misspelt := func(i int) bool { return miss[i] && owner[i] == nil }
 	// near is one edit apart, checked cheaply on length first.
 	near := func(got, want string) bool {
-		return len(got)-len(want) <= 1 && len(want)-len(got) <= 1 && EditDistance(got, want) == 1
+		g, w := utf8.RuneCountInString(got), utf8.RuneCountInString(want)
+		return g-w <= 1 && w-g <= 1 && EditDistance(got, want) == 1
 	}
 	for _, t := range m.latin {
 		e := &m.entities[t.entity]
 		// A name of several words run together: "blackmyth", "gamescience".
 		if joined := strings.Join(t.words, ""); len(t.words) > 1 {
 			for i := range words {
-				if got := norm[words[i].Start:words[i].End]; misspelt(i) && (got == joined || len(joined) >= 8 && near(got, joined)) &&
+				if got := norm[words[i].Start:words[i].End]; misspelt(i) && (got == joined || utf8.RuneCountInString(joined) >= 8 && near(got, joined)) &&
 					!slices.ContainsFunc(out, func(o Mention) bool { return o.Entity == e }) {
 					out = append(out, Mention{Entity: e, Alias: t.alias,
 						Span: Span{Start: offsets[words[i].Start], End: offsets[words[i].End-1] + runeLen(text, offsets[words[i].End-1])}})

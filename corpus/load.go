@@ -29,11 +29,17 @@ const FeedsFile = "feeds.yaml"
 // ErrNoDocuments is returned by Load when a corpus yields no document at all.
 var ErrNoDocuments = errors.New("corpus has no documents")
 
+// SkippedDir reports whether a directory of this name is left out of the
+// corpus: hidden ones, and those whose name starts with _ (_drafts).
+func SkippedDir(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
+}
+
 // IsCorpusFile reports whether Load reads a file of this name, and how.
 func IsCorpusFile(name string) bool {
 	for _, dir := range strings.Split(path.Dir(name), "/") {
-		if dir != "." && (strings.HasPrefix(dir, ".") || strings.HasPrefix(dir, "_")) {
-			return false // Files skips hidden and _ directories
+		if dir != "." && SkippedDir(dir) {
+			return false
 		}
 	}
 	return loaderFor(name) != nil || path.Base(name) == EntitiesFile
@@ -71,7 +77,7 @@ func Files(fsys fs.FS) ([]string, error) {
 			return err
 		}
 		if d.IsDir() {
-			if p != "." && (strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_")) {
+			if p != "." && SkippedDir(d.Name()) {
 				return fs.SkipDir
 			}
 			return nil

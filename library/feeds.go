@@ -143,9 +143,6 @@ func (l *Library) PollFeeds(ctx context.Context, force bool) ([]feeds.Result, []
 	unlock, err := feeds.Lock(l.opts.DataDir)
 	if err != nil {
 		l.pollMu.Unlock()
-		if errors.Is(err, feeds.ErrPolling) {
-			l.log.Info("feeds not polled this time", "reason", err)
-		}
 		return nil, []error{err}
 	}
 	list, probs := feeds.Load(l.opts.CorpusDir)
@@ -206,7 +203,11 @@ func (l *Library) pollLoop() {
 		}
 		_, probs := l.PollFeeds(l.ctx, false)
 		for _, p := range probs {
-			l.log.Warn("feeds.yaml", "err", p)
+			if errors.Is(p, feeds.ErrPolling) {
+				l.log.Info("feeds not polled this time", "reason", p)
+			} else {
+				l.log.Warn("feeds.yaml", "err", p)
+			}
 		}
 		t.Reset(l.opts.FeedInterval)
 	}

@@ -41,10 +41,6 @@ func newWatcher(dir string, log *slog.Logger) (*watcher, error) {
 	return w, nil
 }
 
-// skipped reports whether a directory of this name is left out of the
-// corpus (hidden, or _drafts and the like), as corpus.Files leaves it.
-func skipped(name string) bool { return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") }
-
 // add watches root and the directories under it, except those left out of
 // the corpus.
 func (w *watcher) add(root string) error {
@@ -59,7 +55,7 @@ func (w *watcher) add(root string) error {
 		if !d.IsDir() {
 			return nil
 		}
-		if p != root && skipped(d.Name()) {
+		if p != root && corpus.SkippedDir(d.Name()) {
 			return filepath.SkipDir
 		}
 		if err := w.w.Add(p); err != nil {
@@ -93,7 +89,7 @@ func (w *watcher) run(ctx context.Context, debounce time.Duration, changed func(
 			}
 			st, statErr := os.Stat(ev.Name)
 			if statErr == nil && st.IsDir() {
-				if skipped(filepath.Base(ev.Name)) {
+				if corpus.SkippedDir(filepath.Base(ev.Name)) {
 					continue
 				}
 				whole = true
@@ -108,7 +104,7 @@ func (w *watcher) run(ctx context.Context, debounce time.Duration, changed func(
 					whole = true
 				case corpus.IsCorpusFile(rel):
 					paths[rel] = true
-				case statErr != nil && !skipped(rel):
+				case statErr != nil && !corpus.SkippedDir(rel):
 					// Gone, and not a corpus file: it may have been a
 					// directory ("v1.2" moved away). The whole corpus is
 					// compared with the index, which rebuilds only when
