@@ -31,7 +31,7 @@ func FuzzSearch(f *testing.F) {
 		if len(s) > 600 {
 			s = s[:600] // questions reach the index through answers.Analyze, which keeps 600 bytes
 		}
-		res, err := ix.Search(context.Background(), corpus.Query{Text: s, Limit: 5, Locate: 5, Misspelt: strings.Fields(s)})
+		res, err := ix.Search(context.Background(), corpus.Query{Text: s, Han: s, Limit: 5, Locate: 5, Misspelt: strings.Fields(s)})
 		if err != nil {
 			return
 		}
