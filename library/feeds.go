@@ -140,16 +140,6 @@ func (l *Library) PollFeeds(ctx context.Context, force bool) ([]feeds.Result, []
 		return nil, []error{errors.New("feeds need a corpus directory and fetching")}
 	}
 	l.pollMu.Lock()
-	unlock, err := feeds.Lock(l.opts.DataDir)
-	if err != nil {
-		l.pollMu.Unlock()
-		return nil, []error{err}
-	}
-	list, probs := feeds.Load(l.opts.CorpusDir)
-	st, err := feeds.LoadState(l.opts.DataDir)
-	if err != nil {
-		l.log.Warn("reading the feeds' state failed", "err", err)
-	}
 	p := feeds.Poller{Fetch: l.opts.Fetch, Interval: l.opts.FeedInterval, Now: time.Now,
 		Save: func(ctx context.Context, pageURL string, meta corpus.PageMeta) (string, error) {
 			s, data, err := readPage(ctx, l.opts.Fetch, l.opts.CorpusDir, pageURL, meta)
@@ -160,13 +150,18 @@ func (l *Library) PollFeeds(ctx context.Context, force bool) ([]feeds.Result, []
 			}
 			return s.File, err
 		}}
-	results := p.Poll(ctx, list, st, force)
-	if len(probs) == 0 {
-		st.Forget(list)
+	round, err := p.PollAll(ctx, l.opts.CorpusDir, l.opts.DataDir, force)
+	if err != nil {
+		l.pollMu.Unlock()
+		return nil, []error{err}
 	}
-	if err := st.Save(l.opts.DataDir); err != nil {
-		l.log.Error("saving the feeds' state failed", "err", err)
+	if round.StateErr != nil {
+		l.log.Warn("reading the feeds' state failed", "err", round.StateErr)
 	}
+	if round.SaveErr != nil {
+		l.log.Error("saving the feeds' state failed", "err", round.SaveErr)
+	}
+	results, probs, st := round.Results, round.Problems, round.State
 	l.feeds.mu.Lock()
 	l.feeds.state = st
 	l.feeds.mu.Unlock()
@@ -183,7 +178,6 @@ func (l *Library) PollFeeds(ctx context.Context, force bool) ([]feeds.Result, []
 			l.log.Warn("feed item failed; retried later", "feed", r.Feed.Name, "err", f)
 		}
 	}
-	unlock()
 	l.pollMu.Unlock()
 	if len(saved) > 0 && ctx.Err() == nil {
 		l.update("feeds", saved...)

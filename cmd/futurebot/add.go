@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -73,34 +72,28 @@ func (*pollCommand) Run(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	list, probs := feeds.Load(c.CorpusDir)
-	for _, p := range probs {
-		fmt.Fprintln(m.Stderr, p)
-	}
-	if len(list) == 0 {
-		return fmt.Errorf("no feeds to poll: list them in %s/%s (- url: https://…/feed.xml, name: …)", c.CorpusDir, corpus.FeedsFile)
-	}
-	if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
-		return fmt.Errorf("data directory: %w", err)
-	}
-	unlock, err := feeds.Lock(c.DataDir)
-	if err != nil {
-		return err // the bot is polling them: its poll saves what this one would
-	}
-	defer unlock()
-	st, err := feeds.LoadState(c.DataDir)
-	if err != nil {
-		fmt.Fprintln(m.Stderr, err)
-	}
 	p := feeds.Poller{Fetch: opts.Fetch, Interval: opts.FeedInterval, Now: time.Now,
 		Save: func(ctx context.Context, pageURL string, meta corpus.PageMeta) (string, error) {
 			s, err := library.SavePage(ctx, opts.Fetch, c.CorpusDir, pageURL, meta)
 			return s.File, err
 		}}
-	results := p.Poll(ctx, list, st, true)
-	if err := st.Save(c.DataDir); err != nil {
-		return fmt.Errorf("save the feeds' state: %w", err)
+	round, err := p.PollAll(ctx, c.CorpusDir, c.DataDir, true)
+	if err != nil {
+		return err // ErrPolling: the bot is polling them, and its poll saves what this one would
 	}
+	for _, p := range round.Problems {
+		fmt.Fprintln(m.Stderr, p)
+	}
+	if round.StateErr != nil {
+		fmt.Fprintln(m.Stderr, round.StateErr)
+	}
+	if round.SaveErr != nil {
+		return fmt.Errorf("save the feeds' state: %w", round.SaveErr)
+	}
+	if len(round.Results) == 0 {
+		return fmt.Errorf("no feeds to poll: list them in %s/%s (- url: https://…/feed.xml, name: …)", c.CorpusDir, corpus.FeedsFile)
+	}
+	results := round.Results
 	var b strings.Builder
 	saved, failedFeeds := 0, 0
 	for _, r := range results {
