@@ -331,11 +331,9 @@ func determinerBefore(before string) bool {
 	if len(f) == 0 {
 		return true
 	}
-	switch f[len(f)-1] {
-	case "what", "which", "wat", "wich", "whose", "the", "a", "an", "this", "that", "these", "those", "each", "every", "any", "other":
-		return true
-	}
-	return false
+	last := f[len(f)-1]
+	return determiners[last] || slices.Contains(askWords, last) || last == "wat" || last == "wich" || last == "whose" ||
+		last == "each" || last == "every" || last == "any" || last == "other"
 }
 
 // chatWords spells out chat short forms, word by word, keeping the rest of
