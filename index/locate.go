@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -130,15 +131,25 @@ func typoDistance(u typo, term, word string) int {
 	if term == "" || term[0] != u.term[0] {
 		return -1
 	}
-	if u.written != "" {
+	if u.written != "" && lengthsWithin(word, u.written, u.distance) {
 		if d := corpus.EditDistance(strings.ToLower(word), u.written); d <= u.distance {
 			return d
 		}
 	}
-	if d := corpus.EditDistance(term, u.term); d <= fuzziness(u.term) {
-		return d + 1
+	if f := fuzziness(u.term); lengthsWithin(term, u.term, f) {
+		if d := corpus.EditDistance(term, u.term); d <= f {
+			return d + 1
+		}
 	}
 	return -1
+}
+
+// lengthsWithin reports whether two words differ in length by at most d
+// runes: else they are more than d edits apart, and no distance need be
+// computed.
+func lengthsWithin(a, b string, d int) bool {
+	n := utf8.RuneCountInString(a) - utf8.RuneCountInString(b)
+	return n <= d && -n <= d
 }
 
 // fuzziness is the edit distance the fuzzy fallback allows for a term.
