@@ -39,7 +39,7 @@ func TestServeWithoutToken(t *testing.T) {
 func TestServeBadSettings(t *testing.T) {
 	env := map[string]string{"DISCORD_TOKEN": "x", "ASK_CHANNEL_IDS": "123,general", "RATE_LIMIT": "-1",
 		"SHARD_ID": "2", "SHARD_COUNT": "2", "HTTP_ADDR": "8080", "DISCORD_API_URL": "ftp://proxy",
-		"INTERACTIONS_ADDR": ":8081", "DISCORD_PUBLIC_KEY": "nothex", "REINDEX_MAX_FAILED": "150%", "WATCH_CORPUS": "sometimes",
+		"INTERACTIONS_ADDR": "127.0.0.1:0", "DISCORD_PUBLIC_KEY": "nothex", "REINDEX_MAX_FAILED": "150%", "WATCH_CORPUS": "sometimes",
 		"LOG_LEVEL": "loud"}
 	_, stderr, code := run(t, "", env, "", "serve")
 	if code != exitUsage {
