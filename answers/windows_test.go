@@ -185,16 +185,22 @@ func TestAnswerWindows(t *testing.T) {
 	}
 }
 
+// oneArticle is an engine over a corpus of one Markdown article.
+func oneArticle(t *testing.T, markdown string) *answers.Engine {
+	t.Helper()
+	c, probs := corpus.Load(fstest.MapFS{"article.md": {Data: []byte(markdown)}})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	return buildEngine(t, c, index.Options{}, answers.Options{})
+}
+
 // TestFarBehindIsNoAnswer: when the sentences that match a question best
 // do not hold what it asks for, a sentence that holds it but matches far
 // less (only the name) is not the answer.
 func TestFarBehindIsNoAnswer(t *testing.T) {
-	c, probs := corpus.Load(fstest.MapFS{"farms.md": {Data: []byte("# Blue Tide\n\nBlue Tide Aquaculture manages most of the offshore farms.\n\n" +
-		"Blue Tide Aquaculture exported 40,000 tonnes of kelp last year.\n")}})
-	if len(probs) > 0 {
-		t.Fatal(probs)
-	}
-	e := buildEngine(t, c, index.Options{}, answers.Options{})
+	e := oneArticle(t, "# Blue Tide\n\nBlue Tide Aquaculture manages most of the offshore farms.\n\n"+
+		"Blue Tide Aquaculture exported 40,000 tonnes of kelp last year.\n")
 	if a := ask(t, e, "how many offshore farms does blue tide aquaculture manage?"); a.Answered {
 		t.Errorf("answered %q: a count of tonnes is no count of farms", a.Text)
 	}
@@ -210,12 +216,8 @@ func TestFarBehindIsNoAnswer(t *testing.T) {
 // TestGroupAnswersWhoOnlyForWhatGroupsDo: "the commission" answers who
 // warned, as a commission warns; it names no one who leads.
 func TestGroupAnswersWhoOnlyForWhatGroupsDo(t *testing.T) {
-	c, probs := corpus.Load(fstest.MapFS{"council.md": {Data: []byte("# Fisheries\n\nA fisheries commission is a leader in kelp research.\n\n" +
-		"A regional fisheries commission warned about the kelp quotas.\n")}})
-	if len(probs) > 0 {
-		t.Fatal(probs)
-	}
-	e := buildEngine(t, c, index.Options{}, answers.Options{})
+	e := oneArticle(t, "# Fisheries\n\nA fisheries commission is a leader in kelp research.\n\n"+
+		"A regional fisheries commission warned about the kelp quotas.\n")
 	if a := ask(t, e, "who is the leader in kelp research?"); a.Answered {
 		t.Errorf("answered %q: a commission is no one's name", a.Text)
 	}
