@@ -93,6 +93,13 @@ func TestClassify(t *testing.T) {
 		{"who is the country's leader", []answers.Type{answers.TypePerson}, ""},
 		{"which compnay made black myth", []answers.Type{answers.TypeOrganisation}, ""},
 		{"wat percnt of humanoid firms are chinese", []answers.Type{answers.TypeNumber}, answers.UnitShare},
+		// "Who is" and a name asks what it is; "who is the …" asks for a name.
+		{"who is pan gongsheng", []answers.Type{answers.TypeDefinition}, ""},
+		{"whois deepseek?", []answers.Type{answers.TypeDefinition}, ""},
+		{"who is the governor of the central bank", []answers.Type{answers.TypePerson}, ""},
+		{"who's china's rival", []answers.Type{answers.TypePerson}, ""},
+		{"whatis unitree", []answers.Type{answers.TypeDefinition}, ""},
+		{"howmany therapies has teh us approved", []answers.Type{answers.TypeNumber}, answers.UnitCount},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

@@ -248,7 +248,12 @@ var chatSpellings = map[string]string{"wat": "what", "wot": "what", "wut": "what
 	"wich": "which", "whih": "which", "wen": "when", "wher": "where", "hw": "how", "r": "are", "u": "you", "ur": "your",
 	"n": "and", "pls": "please", "plz": "please", "yr": "year", "yrs": "years", "govt": "government", "gov": "government",
 	"ppl": "people", "bc": "because", "cuz": "because", "abt": "about", "info": "information", "w/": "with", "thx": "thanks",
-	"co": "company", "cos": "companies", "rn": "now"}
+	"co": "company", "cos": "companies", "rn": "now",
+	// Slips of the keyboard on the words every question has.
+	"teh": "the", "hte": "the", "adn": "and", "taht": "that", "thier": "their", "wiht": "with", "fo": "of",
+	"whatis": "what is", "whatare": "what are", "whatwas": "what was", "whois": "who is", "whoare": "who are",
+	"whowas": "who was", "howmany": "how many", "howmuch": "how much", "howlong": "how long", "whereis": "where is",
+	"whenwas": "when was", "whenis": "when is", "whydoes": "why does", "whyis": "why is", "whichis": "which is"}
 
 // askWords are the words a question starts with.
 var askWords = []string{"what", "how", "who", "when", "where", "which", "why"}

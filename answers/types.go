@@ -141,7 +141,18 @@ func isListQuestion(q string) bool {
 
 // classify finds what a question asks for: up to two types ("who coined the
 // term, and in which year?"), the first the main one.
+// whoIsName asks who someone or something named is ("who is Pan
+// Gongsheng", "who is deepseek"): a description, not another name. "Who is
+// the governor of …" asks for a name.
+var whoIsName = regexp.MustCompile(`(?i)^\s*who(?:'s| is| are| was| were)\s+((?:[\p{L}\p{N}][\p{L}\p{N}.&-]*\s*){1,4})\??\s*$`)
+
+// notAName start or fill the words after "who is" that describe a role.
+var notAName = regexp.MustCompile(`(?i)^(the|a|an|this|that|these|those|your|our|its|their|his|her|my)\b|'s\b|\b(of|in|for|at|behind|with|from|on|to|by)\b`)
+
 func classify(q string) ([]Type, Unit) {
+	if m := whoIsName.FindStringSubmatch(q); m != nil && !notAName.MatchString(m[1]) {
+		return []Type{TypeDefinition}, UnitAny
+	}
 	type found struct {
 		at   int
 		t    Type
