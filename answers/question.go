@@ -80,6 +80,11 @@ type EntitySpan struct {
 	corpus.Span
 }
 
+// leadIn is chat before a colon and the question itself ("quick q: what
+// is …", "hey bot: who …"); a topic before a colon ("Made in China 2025:
+// what is it?") stays.
+var leadIn = regexp.MustCompile(`(?i)^(?:(?:quick|q|qq|question|hey|hi|hello|yo|ok|okay|so|btw|also|bot|futurebot|pls|please|re|hmm|another|one|more|follow|up|random|silly|dumb|noob)\b[\s,!.]*){1,4}:\s*(\S.*)$`)
+
 // Words that ask but carry no content; the index drops English stop words
 // itself, these are the question words it keeps.
 var questionWords = regexp.MustCompile(`(?i)\b(how many|how much|how long|how often|how far|how old|tell me( about)?|please|can you|could you|do you know|explain|describe|list|define|meaning of|(best |well |most )?(known|famous) for)\b`)
@@ -100,6 +105,9 @@ func Analyze(raw string, m *corpus.Matcher) Question {
 		raw = raw[:cut]
 	}
 	raw = strings.Join(strings.Fields(raw), " ")
+	if m := leadIn.FindStringSubmatchIndex(raw); m != nil {
+		raw = raw[m[2]:] // "quick q: what is manycore" asks what follows the colon
+	}
 	q := Question{Raw: raw}
 	text := chatWords(raw, m.NameWord)
 	q.chat = text

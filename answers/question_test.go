@@ -151,3 +151,18 @@ func TestSameQuestion(t *testing.T) {
 		}
 	}
 }
+
+// TestLeadIn: chat before a colon is not part of the question; a topic
+// before a colon is.
+func TestLeadIn(t *testing.T) {
+	for q, want := range map[string]string{
+		"quick q: what is manycore":               "what is manycore",
+		"hey bot, question: who inspired brainco": "who inspired brainco",
+		"Made in China 2025: what came after it?": "Made in China 2025: what came after it?",
+		"note: this is not a question":            "note: this is not a question",
+	} {
+		if got := Analyze(q, nil).Raw; got != want {
+			t.Errorf("%q: read %q, want %q", q, got, want)
+		}
+	}
+}
