@@ -23,6 +23,7 @@ type Matcher struct {
 
 type latinTerm struct {
 	words  []string
+	joined string // the words run together: "gamescience"
 	entity int
 	alias  string
 }
@@ -53,7 +54,7 @@ func NewMatcher(entities []Entity) *Matcher {
 				m.han = append(m.han, hanTerm{norm: n, entity: i, alias: name})
 			default:
 				words := strings.Fields(n)
-				t := latinTerm{words: words, entity: i, alias: name}
+				t := latinTerm{words: words, joined: strings.Join(words, ""), entity: i, alias: name}
 				m.byFirst[words[0]] = append(m.byFirst[words[0]], t)
 				m.latin = append(m.latin, t)
 				for _, w := range words {
@@ -76,6 +77,11 @@ func (m *Matcher) Entities() []Entity { return m.entities }
 // with the longest alias that matched.
 func (m *Matcher) Find(text string) []Mention {
 	norm, offsets := normalize(text)
+	return m.find(text, norm, offsets, wordSpans(norm))
+}
+
+// find is Find over text already normalised, with its words.
+func (m *Matcher) find(text, norm string, offsets []int, words []Span) []Mention {
 	best := map[int]Mention{}
 	record := func(entity int, alias string, start, end int) {
 		if prev, ok := best[entity]; ok && len(alias) <= len(prev.Alias) {
@@ -85,7 +91,6 @@ func (m *Matcher) Find(text string) []Mention {
 			Span: Span{Start: offsets[start], End: offsets[end-1] + runeLen(text, offsets[end-1])}}
 	}
 	if len(m.byFirst) > 0 {
-		words := wordSpans(norm)
 		for i, w := range words {
 			word := norm[w.Start:w.End]
 			for _, t := range m.byFirst[word] {
@@ -128,9 +133,9 @@ func (m *Matcher) Find(text string) []Mention {
 // known reports as a word of the language ("united") is never taken for a
 // misspelt name.
 func (m *Matcher) FindLoose(text string, known func(string) bool) []Mention {
-	out := m.Find(text)
 	norm, offsets := normalize(text)
 	words := wordSpans(norm)
+	out := m.find(text, norm, offsets, words)
 	owner := make([]*Entity, len(words)) // the entity whose mention holds each word
 	for _, men := range out {
 		for i, w := range words {
@@ -158,7 +163,7 @@ func (m *Matcher) FindLoose(text string, known func(string) bool) []Mention {
 	for _, t := range m.latin {
 		e := &m.entities[t.entity]
 		// A name of several words run together: "blackmyth", "gamescience".
-		if joined := strings.Join(t.words, ""); len(t.words) > 1 {
+		if joined := t.joined; len(t.words) > 1 {
 			for i := range words {
 				if got := norm[words[i].Start:words[i].End]; misspelt(i) && (got == joined || utf8.RuneCountInString(joined) >= 8 && near(got, joined)) &&
 					!slices.ContainsFunc(out, func(o Mention) bool { return o.Entity == e }) {
