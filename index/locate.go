@@ -40,41 +40,45 @@ func (ix *Index) locate(terms []string, typos []typo, alts []alternative, han []
 			}
 		}
 	}
-	// nearest is, for each misspelt word, the distance of the nearest word
-	// the top passages hold.
-	// The texts of the top passages are analysed once, for both passes.
+	// The texts of the top passages are analysed once, and each word's
+	// distance to each typo is measured once (-1: too far), for both
+	// passes.
 	texts := make([][3]string, n)
 	tokens := make([][3]analysis.TokenStream, n)
+	dists := make([][3][]int, n)
+	// nearest is, for each misspelt word, the distance of the nearest word
+	// the top passages hold.
+	nearest := make([]int, len(typos))
+	for k := range nearest {
+		nearest[k] = -1
+	}
 	for i := range n {
 		h := &res.Hits[i]
 		texts[i] = [3]string{h.Text, h.Question, h.Title + "\n" + h.Heading}
 		for f, text := range texts[i] {
 			tokens[i][f] = ix.analyzer.Analyze([]byte(text))
-		}
-	}
-	nearest := make([]int, len(typos))
-	if len(typos) > 0 {
-		for k := range nearest {
-			nearest[k] = -1
-		}
-		for i := range n {
-			for f, text := range texts[i] {
-				for _, tok := range tokens[i][f] {
-					for k, u := range typos {
-						if !u.misspelt {
-							continue
-						}
-						if d := typoDistance(u, string(tok.Term), text[tok.Start:tok.End]); d >= 0 && (nearest[k] < 0 || d < nearest[k]) {
-							nearest[k] = d
-						}
+			if len(typos) == 0 {
+				continue
+			}
+			dists[i][f] = make([]int, len(tokens[i][f])*len(typos))
+			for t, tok := range tokens[i][f] {
+				for k, u := range typos {
+					d := -1
+					if _, ok := want[string(tok.Term)]; !ok {
+						d = typoDistance(u, string(tok.Term), text[tok.Start:tok.End])
+					}
+					dists[i][f][t*len(typos)+k] = d
+					if u.misspelt && d >= 0 && (nearest[k] < 0 || d < nearest[k]) {
+						nearest[k] = d
 					}
 				}
 			}
 		}
 	}
-	find := func(text string, toks analysis.TokenStream) []corpus.Match {
+	find := func(i, f int) []corpus.Match {
+		text := texts[i][f]
 		var out []corpus.Match
-		for _, tok := range toks {
+		for t, tok := range tokens[i][f] {
 			term := string(tok.Term)
 			if q, ok := want[term]; ok {
 				out = append(out, corpus.Match{Term: q, Span: corpus.Span{Start: tok.Start, End: tok.End}, Exact: true})
@@ -90,7 +94,7 @@ func (ix *Index) locate(terms []string, typos []typo, alts []alternative, han []
 			// "unitre" is Unitree, not United, two edits away. A real word
 			// the index lacks matches its forms ("make": "made", "makers").
 			for k, u := range typos {
-				if d := typoDistance(u, term, text[tok.Start:tok.End]); d >= 0 && (!u.misspelt || d <= nearest[k]) {
+				if d := dists[i][f][t*len(typos)+k]; d >= 0 && (!u.misspelt || d <= nearest[k]) {
 					out = append(out, corpus.Match{Term: u.term, Span: corpus.Span{Start: tok.Start, End: tok.End}})
 					break
 				}
@@ -113,9 +117,9 @@ func (ix *Index) locate(terms []string, typos []typo, alts []alternative, han []
 	}
 	for i := range n {
 		h := &res.Hits[i]
-		h.Matches = find(texts[i][0], tokens[i][0])
-		h.QuestionMatches = find(texts[i][1], tokens[i][1])
-		for _, m := range find(texts[i][2], tokens[i][2]) {
+		h.Matches = find(i, 0)
+		h.QuestionMatches = find(i, 1)
+		for _, m := range find(i, 2) {
 			if !slices.Contains(h.TitleTerms, m.Term) {
 				h.TitleTerms = append(h.TitleTerms, m.Term)
 			}
