@@ -302,8 +302,7 @@ func questionWordTypo(w, after string) (string, bool) {
 
 // functionWords are words a dictionary of content words lacks that are
 // near a question word: "whom" is not "who".
-var functionWords = map[string]bool{"whom": true, "whose": true, "whoever": true, "whence": true, "whilst": true, "here": true,
-	"hers": true, "hows": true, "whys": true, "whats": true, "whos": true, "whens": true}
+var functionWords = map[string]bool{"whom": true, "whoever": true, "whence": true, "whilst": true, "here": true, "hers": true}
 
 // typeWordTypo reads a word no dictionary knows that is one edit from
 // exactly one word saying what kind of answer is asked for ("contry",
