@@ -79,15 +79,14 @@ func (ix *Index) locate(terms []string, typos []typo, alts []alternative, han []
 		text := texts[i][f]
 		var out []corpus.Match
 		for t, tok := range tokens[i][f] {
-			term := string(tok.Term)
-			if q, ok := want[term]; ok {
+			if q, ok := want[string(tok.Term)]; ok {
 				out = append(out, corpus.Match{Term: q, Span: corpus.Span{Start: tok.Start, End: tok.End}, Exact: true})
 				continue
 			}
 			// A word may stand in for one question word and be a typo's
 			// match for another ("humanoid" for "robot", and for
 			// "humaniod").
-			if a, ok := alt[term]; ok {
+			if a, ok := alt[string(tok.Term)]; ok {
 				out = append(out, corpus.Match{Term: a.term, Span: corpus.Span{Start: tok.Start, End: tok.End}, Credit: a.credit})
 			}
 			// A misspelt word matches the nearest words the passages have:
